@@ -1,0 +1,108 @@
+"""Grade a folder of submissions in parallel: one process per submission, each with a
+wall-time limit, so that a submission that hangs or crashes costs only its own grade."""
+import json
+import multiprocessing
+import multiprocessing.connection
+import shutil
+import tempfile
+import time
+from collections import deque
+from pathlib import Path
+
+import psutil
+from tqdm import tqdm
+
+from autograder import worker
+
+
+def _empty_result(template, submission, status, message):
+    return {"student_id": submission.student_id, "assignment": template["assignment"],
+            "status": status, "score": 0.0, "max_score": template["max_score"],
+            "message": message, "tests": []}
+
+
+def _kill_tree(pid):
+    """Stop a grading process and everything it started (its kernel, the student's children)."""
+    try:
+        root = psutil.Process(pid)
+        procs = root.children(recursive=True) + [root]
+    except psutil.NoSuchProcess:
+        return
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=10)
+
+
+def _collect(template, submission, process, scratch):
+    result_file = Path(scratch) / "result.json"
+    if result_file.is_file():
+        return json.loads(result_file.read_text())
+    return _empty_result(template, submission, "error",
+                         f"the grading process died (exit code {process.exitcode})")
+
+
+def grade_all(assignment, submissions, feedback_dir, jobs, timeout, workdir=None, progress=True):
+    """Grade every submission, copying feedback HTML to feedback_dir/STUDENT_ID/.
+
+    Returns (template, results in the order of `submissions`).
+    """
+    with tempfile.TemporaryDirectory(prefix="autograde-", dir=workdir) as work:
+        work = Path(work)
+        template = worker.prepare_template(assignment, work / "template")
+        results = [None] * len(submissions)
+        pending = deque()
+        for index, submission in enumerate(submissions):
+            if worker.present_notebooks(submission.folder, template):
+                pending.append(index)
+            else:
+                found = sorted(p.name for p in submission.folder.glob("*.ipynb"))
+                expected = ", ".join(f"{n}.ipynb" for n in template["notebooks"])
+                results[index] = _empty_result(
+                    template, submission, "missing",
+                    f"no {expected} in the submission"
+                    + (f" (found: {', '.join(found)})" if found else ""))
+
+        # Fork, not spawn: children start with nbgrader already imported.
+        context = multiprocessing.get_context("fork")
+        running = {}  # sentinel -> (process, index, deadline, scratch)
+        bar = tqdm(total=len(submissions), unit="submission", initial=len(submissions) - len(pending),
+                   disable=None if progress else True)  # None: shown on a terminal only
+        while pending or running:
+            while pending and len(running) < jobs:
+                index = pending.popleft()
+                submission = submissions[index]
+                scratch = work / f"{index:05d}"
+                process = context.Process(
+                    target=worker.run_in_child,
+                    args=(submission.student_id, submission.folder, template, scratch))
+                process.start()
+                running[process.sentinel] = (process, index, time.monotonic() + timeout, scratch)
+            next_deadline = min(deadline for _, _, deadline, _ in running.values())
+            ready = multiprocessing.connection.wait(
+                list(running), timeout=max(0.0, next_deadline - time.monotonic()))
+            now = time.monotonic()
+            for sentinel in list(running):
+                process, index, deadline, scratch = running[sentinel]
+                submission = submissions[index]
+                if sentinel in ready:
+                    process.join()
+                    results[index] = _collect(template, submission, process, scratch)
+                elif now >= deadline:
+                    _kill_tree(process.pid)
+                    process.join()
+                    results[index] = _empty_result(
+                        template, submission, "timeout",
+                        f"grading was stopped after {timeout:g} s (the time limit)")
+                else:
+                    continue
+                for html in results[index].pop("feedback", []):
+                    dest = Path(feedback_dir) / submission.student_id
+                    dest.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(html, dest / Path(html).name)
+                del running[sentinel]
+                bar.update(1)
+        bar.close()
+        return template, results

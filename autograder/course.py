@@ -1,0 +1,42 @@
+"""Where the course keeps its assignments, and how nbgrader is configured for a folder."""
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIR = REPO_ROOT / "solutions"
+COURSE_CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"
+
+
+def known_assignments():
+    """Assignment folders under solutions/ that hold at least one notebook."""
+    if not SOURCE_DIR.is_dir():
+        return []
+    return sorted(p.name for p in SOURCE_DIR.iterdir()
+                  if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def nbgrader_config(course_root):
+    """The course's nbgrader settings, for a course folder at `course_root`."""
+    config = PyFileConfigLoader(COURSE_CONFIG.name, path=str(COURSE_CONFIG.parent)).load_config()
+    config.merge(Config({"CourseDirectory": {"root": str(course_root)}}))
+    return config
+
+
+def ensure_tools_on_path():
+    """nbgrader runs `alembic` as a command: make this interpreter's scripts findable."""
+    scripts = os.path.dirname(sys.executable)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+
+
+def copy_assignment_source(assignment, course_root):
+    """Copy solutions/ASSIGNMENT into a course folder (links become real files)."""
+    dest = Path(course_root) / "solutions" / assignment
+    shutil.copytree(SOURCE_DIR / assignment, dest, symlinks=False,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return dest

@@ -1,0 +1,152 @@
+"""Grade one submission with nbgrader, in a scratch course folder of its own.
+
+The scratch folder is a copy of a template course in which the assignment has been
+generated once (its gradebook knows the test cells and their points). The student's
+files go into nbgrader's `submitted/` layout under a fixed id, so that any folder name
+(spaces, unicode, dots) works and nothing of one student can meet another's.
+"""
+import contextlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbgrader.api import Gradebook
+from nbgrader.apps import NbGraderAPI
+
+from autograder.course import copy_assignment_source, nbgrader_config
+
+STUDENT = "student"  # the id inside every scratch course
+NOT_COPIED = shutil.ignore_patterns(".*", "__pycache__")
+
+
+def prepare_template(assignment, root):
+    """Generate the assignment once in `root`; return what every grading run needs."""
+    root = Path(root)
+    copy_assignment_source(assignment, root)
+    config = nbgrader_config(root)
+    result = NbGraderAPI(config=config).generate_assignment(assignment, force=True, create=True)
+    if not result["success"]:
+        raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result.get('error', '')}")
+    tests = []
+    notebooks = sorted(p.stem for p in (root / "exercises" / assignment).glob("*.ipynb"))
+    for name in notebooks:
+        nb = nbformat.read(root / "exercises" / assignment / f"{name}.ipynb", as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and cell.cell_type == "code":
+                tests.append({"notebook": name, "grade_id": meta["grade_id"],
+                              "max_points": float(meta["points"])})
+    return {
+        "root": str(root),
+        "assignment": assignment,
+        "course_id": config.CourseDirectory.course_id,
+        "notebooks": notebooks,
+        "tests": tests,
+        "max_score": sum(t["max_points"] for t in tests),
+    }
+
+
+def present_notebooks(folder, template):
+    return [n for n in template["notebooks"] if (Path(folder) / f"{n}.ipynb").is_file()]
+
+
+def _copy_submission(folder, dest):
+    """The student's files, without links (a link could point at anything on this machine)."""
+    def ignore(directory, names):
+        skipped = set(NOT_COPIED(directory, names))
+        return skipped | {n for n in names if os.path.islink(os.path.join(directory, n))}
+    shutil.copytree(folder, dest, ignore=ignore)
+
+
+def _failure_messages(autograded_notebook):
+    """grade_id -> the message a failing test cell showed (as feedback shows it)."""
+    nb = nbformat.read(autograded_notebook, as_version=4)
+    messages = {}
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if grade_id and errors:
+            messages[grade_id] = f"{errors[-1]['ename']}: {errors[-1]['evalue']}"
+    return messages
+
+
+def grade(student_id, folder, template, scratch):
+    """Grade one submission folder; return its result (status, score, tests)."""
+    scratch = Path(scratch)
+    assignment = template["assignment"]
+    result = {"student_id": student_id, "assignment": assignment, "status": "error",
+              "score": 0.0, "max_score": template["max_score"], "message": "", "tests": []}
+
+    shutil.copytree(Path(template["root"]) / "solutions", scratch / "solutions")
+    shutil.copy(Path(template["root"]) / "gradebook.db", scratch / "gradebook.db")
+    submitted = scratch / "submitted" / STUDENT / assignment
+    _copy_submission(folder, submitted)
+
+    for name in present_notebooks(submitted, template):
+        try:
+            nbformat.validate(nbformat.read(submitted / f"{name}.ipynb", as_version=4))
+        except Exception as error:  # not JSON, not a notebook, or an invalid one
+            result["message"] = f"{name}.ipynb is not a valid notebook: {error}".splitlines()[0]
+            return result
+
+    api = NbGraderAPI(config=nbgrader_config(scratch))
+    graded = api.autograde(assignment, STUDENT, force=True, create=True)
+    if not graded["success"]:
+        lines = (graded.get("error") or graded.get("log") or "autograding failed").strip()
+        result["message"] = "nbgrader could not grade this submission: " + lines.splitlines()[-1]
+        return result
+    api.generate_feedback(assignment, STUDENT, force=True)
+
+    scores = {}
+    with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", template["course_id"]) as gb:
+        for name in template["notebooks"]:
+            notebook = gb.find_submission_notebook(name, assignment, STUDENT)
+            for g in notebook.grades:
+                scores[(name, g.name)] = float(g.score or 0.0)
+
+    messages = {}
+    for name in template["notebooks"]:
+        path = scratch / "autograded" / STUDENT / assignment / f"{name}.ipynb"
+        if path.is_file():
+            messages[name] = _failure_messages(path)
+    missing = set(template["notebooks"]) - set(messages)
+
+    for test in template["tests"]:
+        points = scores.get((test["notebook"], test["grade_id"]), 0.0)
+        if test["notebook"] in missing:
+            message = f"{test['notebook']}.ipynb was not submitted."
+        else:
+            message = messages[test["notebook"]].get(test["grade_id"], "")
+        result["tests"].append({
+            "notebook": test["notebook"], "grade_id": test["grade_id"],
+            "points": points, "max_points": test["max_points"],
+            "passed": points >= test["max_points"], "message": message,
+        })
+    result["score"] = sum(t["points"] for t in result["tests"])
+    result["status"] = "graded"
+    result["feedback"] = sorted(
+        str(p) for p in (scratch / "feedback" / STUDENT / assignment).glob("*.html"))
+    return result
+
+
+def run_in_child(student_id, folder, template, scratch):
+    """Entry point of a grading process: its output goes to a log, its result to JSON."""
+    scratch = Path(scratch)
+    scratch.mkdir(parents=True)
+    log = os.open(scratch / "grading.log", os.O_WRONLY | os.O_CREAT, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    try:
+        result = grade(student_id, folder, template, scratch / "course")
+    except Exception as error:
+        result = {"student_id": student_id, "assignment": template["assignment"],
+                  "status": "error", "score": 0.0, "max_score": template["max_score"],
+                  "tests": [], "message": f"grading failed: {type(error).__name__}: {error}"}
+    finally:
+        for child in psutil.Process().children(recursive=True):  # nothing may outlive grading
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
+    (scratch / "result.json").write_text(json.dumps(result))
