@@ -92,13 +92,10 @@ def expect_int(fn, args, kwargs, expected, mistakes=()):
             f"expected the int {expected}."
         ) from None
     if isinstance(number, float):
-        if number == expected:
-            raise AssertionError(
-                f"{call} returned {answer!r}, a float; expected the int {expected}. "
-                "Sizes and counts are whole numbers: use // rather than /, or int()."
-            )
-        diagnosis = _diagnose(mistakes, args, kwargs, number)
-        raise AssertionError(f"{call} returned {answer!r}; expected {expected}.{diagnosis}")
+        diagnosis = _diagnose(mistakes, args, kwargs, number) or (
+            "\nSizes and counts are whole numbers: use // rather than /, or int().")
+        raise AssertionError(
+            f"{call} returned {answer!r}, a float; expected the int {expected}.{diagnosis}")
     if number != expected:
         diagnosis = _diagnose(mistakes, args, kwargs, number)
         raise AssertionError(f"{call} returned {number}; expected {expected}.{diagnosis}")

@@ -1,0 +1,29 @@
+# make book   build the book (creates .venv from requirements.txt when missing)
+# make test   run every test
+# make release  regenerate exercises/ from solutions/ with nbgrader
+VENV := .venv
+BIN := $(VENV)/bin
+# nbgrader runs its helper commands (alembic) from PATH
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: book test release clean
+
+$(VENV)/installed: requirements.txt
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+book: $(VENV)/installed
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is in _build/html/index.html"
+
+test: $(VENV)/installed
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider tests
+
+# one assignment with `make release A=ex01-shapes-and-counts`
+release: $(VENV)/installed
+	for a in $(if $(A),$(A),$(notdir $(wildcard solutions/*))); do \
+	  $(BIN)/nbgrader generate_assignment --force $$a || exit 1; done
+
+clean:
+	rm -rf _build

@@ -1,0 +1,132 @@
+"""`python -m autograder grade` on a folder of sample submissions for ex01: the
+solution, the released notebook, one submission per named mistake, and broken ones."""
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PYTHON, SAMPLES, make_submission, points_of, run, sample, solution_answers
+
+ASSIGNMENT = "ex01-shapes-and-counts"
+MISTAKES = sorted(p.stem for p in (SAMPLES / ASSIGNMENT).glob("*.py"))
+HIDDEN_CODE = ["BEGIN HIDDEN TESTS", "torch_output_size", "measured_receptive_field", "rng = random"]
+
+
+def grade(submissions, out, *extra):
+    return run([PYTHON, "-m", "autograder", "grade", ASSIGNMENT, str(submissions),
+                "--out", str(out), "--jobs", "2", "--timeout", "300", *extra])
+
+
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    answers = solution_answers(ASSIGNMENT)
+    make_submission(ASSIGNMENT, folder / "solution", answers)
+    make_submission(ASSIGNMENT, folder / "released")
+    for name in MISTAKES:
+        functions, _ = sample(ASSIGNMENT, name)
+        make_submission(ASSIGNMENT, folder / name, {**answers, **functions})
+    (folder / "not json").mkdir()
+    (folder / "not json" / f"{ASSIGNMENT}.ipynb").write_text("{ this is not a notebook")
+    (folder / "nothing handed in").mkdir()
+    (folder / "wrong name").mkdir()
+    shutil.copy(folder / "solution" / f"{ASSIGNMENT}.ipynb", folder / "wrong name" / "homework.ipynb")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def graded(submissions, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    done = grade(submissions, out)
+    results = json.loads((out / "results.json").read_text())
+    with open(out / "grades.csv", newline="") as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    return out, results, rows, done
+
+
+def test_grades_csv_has_a_row_per_student_with_the_contract_columns(graded, submissions):
+    out, _, rows, done = graded
+    assert done.returncode == 0
+    header = (out / "grades.csv").read_text().splitlines()[0]
+    assert header == "student_id,assignment,score,max_score,status"
+    assert set(rows) == {p.name for p in submissions.iterdir()}
+    assert {row["max_score"] for row in rows.values()} == {"14"}
+
+
+def test_solution_scores_full_marks_and_released_notebook_scores_zero(graded):
+    _, results, rows, _ = graded
+    assert (rows["solution"]["score"], rows["solution"]["status"]) == ("14", "graded")
+    assert (rows["released"]["score"], rows["released"]["status"]) == ("0", "graded")
+    for test in results["students"]["released"]["tests"]:
+        assert "not written yet" in test["message"], test
+
+
+def test_broken_submissions_get_a_status_and_a_reason(graded):
+    _, results, rows, _ = graded
+    assert rows["not json"]["status"] == "error"
+    assert "not a valid notebook" in results["students"]["not json"]["message"]
+    assert rows["nothing handed in"]["status"] == "missing"
+    assert rows["wrong name"]["status"] == "missing"
+    assert "homework.ipynb" in results["students"]["wrong name"]["message"]
+
+
+@pytest.mark.parametrize("name", MISTAKES)
+def test_a_named_mistake_loses_its_tests_and_the_feedback_names_it(graded, name):
+    out, results, rows, _ = graded
+    _, expect = sample(ASSIGNMENT, name)
+    student = results["students"][name]
+    failed = [t for t in student["tests"] if not t["passed"]]
+    assert sorted(t["grade_id"] for t in failed) == sorted(expect["LOST_TESTS"])
+    lost = sum(t["max_points"] - t["points"] for t in failed)
+    assert float(rows[name]["score"]) == 14 - lost
+    named = f"Likely mistake: {expect['EXPECTED_MISTAKE']}."
+    assert any(named in t["message"] for t in failed), [t["message"] for t in failed]
+    for t in failed:  # the message says on which input, what came back, what was expected
+        assert "expected" in t["message"] and "(" in t["message"], t["message"]
+    html = (out / "feedback" / name / f"{ASSIGNMENT}.html").read_text()
+    assert named in html
+    for code in HIDDEN_CODE:
+        assert code not in html
+
+
+def test_one_wrong_function_loses_exactly_that_functions_points(graded):
+    _, _, rows, _ = graded
+    assert float(rows["output_size_not_floored"]["score"]) == 14 - points_of(ASSIGNMENT, "conv_output_size")
+
+
+def test_class_report_is_self_contained(graded):
+    out, _, _, _ = graded
+    report = (out / "report.html").read_text()
+    assert "data:image/png;base64," in report
+    assert "<script" not in report and "http://" not in report and "https://" not in report
+    assert "output size not floored" in report          # a diagnosed mistake is counted
+    assert "conv_output_size_vs_torch" in report        # each test's failure rate
+    assert "nothing handed in" in report                # submissions not graded are listed
+
+
+def test_grading_the_same_folder_twice_gives_identical_results(graded, submissions, tmp_path):
+    out, _, _, _ = graded
+    grade(submissions, tmp_path)
+    for name in ("grades.csv", "results.json"):
+        assert (tmp_path / name).read_text() == (out / name).read_text()
+
+
+def test_nbgraders_submitted_layout_is_accepted(tmp_path):
+    folder = tmp_path / "course" / "submitted" / "alice" / ASSIGNMENT
+    make_submission(ASSIGNMENT, folder, solution_answers(ASSIGNMENT))
+    grade(tmp_path / "course", tmp_path / "out")
+    assert "alice,ex01-shapes-and-counts,14,14,graded" in (tmp_path / "out" / "grades.csv").read_text()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["no-such-assignment", "."], "unknown assignment 'no-such-assignment'"),
+    ([ASSIGNMENT, "no/such/folder"], "submissions folder 'no/such/folder' does not exist"),
+])
+def test_instructor_errors_are_one_line_with_a_nonzero_exit(args, message, tmp_path):
+    done = run([PYTHON, "-m", "autograder", "grade", *args, "--out", str(tmp_path / "out")],
+               check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and message in done.stderr
+    assert not (tmp_path / "out").exists()
