@@ -1,0 +1,82 @@
+"""The book builds strictly into a fresh folder and its pages work offline."""
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run
+
+EXTERNAL = ("http://", "https://", "//", "ftp://")
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory):
+    out = tmp_path_factory.mktemp("book")
+    run([str(Path(run.__globals__["PYTHON"]).parent / "jupyter-book"), "build", str(REPO),
+         "--path-output", str(out), "-W", "-n", "--keep-going"], timeout=1800)
+    return out / "_build" / "html"
+
+
+def toc_files():
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    files = [toc["root"]]
+    stack = list(toc["parts"])
+    while stack:
+        entry = stack.pop()
+        files += [c["file"] for c in entry.get("chapters", []) + entry.get("sections", []) if "file" in c]
+        stack += entry.get("chapters", []) + entry.get("sections", [])
+    return sorted(set(files))
+
+
+class Resources(HTMLParser):
+    """Every URL a page makes the browser load: scripts, styles, images, frames."""
+
+    def __init__(self):
+        super().__init__()
+        self.loaded = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed") and attrs.get("src"):
+            self.loaded.append((tag, attrs["src"]))
+        if tag == "link" and attrs.get("href"):
+            self.loaded.append((tag, attrs["href"]))
+
+
+def test_every_page_of_the_toc_is_built(html):
+    for name in toc_files():
+        assert (html / f"{name}.html").is_file(), name
+
+
+def test_pages_load_nothing_from_outside_the_machine(html):
+    pages = sorted(p for p in html.rglob("*.html") if "_static" not in p.parts)  # not theme templates
+    assert len(pages) >= len(toc_files())
+    for page in pages:
+        parser = Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        external = [(tag, url) for tag, url in parser.loaded if url.lower().startswith(EXTERNAL)]
+        assert not external, f"{page.relative_to(html)} loads {external}"
+        for tag, url in parser.loaded:  # and what it loads locally is there
+            if not url.startswith(("data:", "#", "mailto:")):
+                target = (page.parent / url.split("?")[0].split("#")[0]).resolve()
+                assert target.exists(), f"{page.relative_to(html)}: {tag} {url} is missing"
+
+
+def test_mathjax_is_served_from_the_build(html):
+    page = (html / "book" / "01-why-not-fully-connected.html").read_text()
+    assert 'src="../_static/mathjax/tex-chtml.js"' in page
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_chapter_one_shows_its_computed_numbers_and_figure(html):
+    page = (html / "book" / "01-why-not-fully-connected.html").read_text()
+    for number in ("150,528", "150,529,000", "34,944", "73,856", "8,590,065,664"):
+        assert number in page, number
+    assert '<img alt="' in page and "_images/" in page
+
+
+def test_exercise_pages_are_shown_but_not_executed(html):
+    page = (html / "exercises" / "ex01-shapes-and-counts" / "ex01-shapes-and-counts.html").read_text()
+    assert "raise" in page and "NotImplementedError" in page   # the stub students fill in
+    assert 'class="cell_output' not in page and "most recent call last" not in page
