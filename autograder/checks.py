@@ -25,17 +25,14 @@ class Mistake:
         self.explanation = explanation
         self.variant = variant
 
-    def matches(self, args, kwargs, answer):
+    def explains(self, args, kwargs, answer, expected):
+        """Whether this mistake gives `answer` here, where the right answer is `expected`."""
         try:
-            wrong = self.variant(*args, **kwargs)
-        except Exception:
+            wrong = _plain_number(self.variant(*args, **kwargs))
+        except Exception:  # the variant does not apply here (None), or fails
             return False
-        if wrong is None:
-            return False
-        try:
-            return _plain_number(wrong) == answer
-        except TypeError:
-            return False
+        differs = wrong != expected or type(wrong) is not type(expected)
+        return differs and wrong == answer
 
 
 def call_text(fn, args, kwargs):
@@ -72,10 +69,35 @@ def _call(fn, args, kwargs):
         ) from None
 
 
-def _diagnose(mistakes, args, kwargs, answer):
-    for mistake in mistakes:
-        if mistake.matches(args, kwargs, answer):
-            return f"\nLikely mistake: {mistake.name}. {mistake.explanation}"
+class Mistakes(list):
+    """The known mistakes of one function, with inputs (`probes`) that tell them apart."""
+
+    def __init__(self, mistakes, probes):
+        super().__init__(mistakes)
+        self.probes = probes
+
+
+def _agreement(fn, mistake, probes):
+    """On how many probe inputs the student's function answers as the mistake does."""
+    agree = 0
+    for args, kwargs in probes:
+        try:
+            wrong = mistake.variant(*args, **kwargs)
+            agree += wrong is not None and _plain_number(fn(*args, **kwargs)) == wrong
+        except Exception:
+            pass
+    return agree
+
+
+def _diagnose(fn, mistakes, args, kwargs, answer, expected):
+    candidates = [m for m in mistakes if m.explains(args, kwargs, answer, expected)]
+    if len(candidates) > 1:
+        # Two wrong formulas can agree on one input: name the one that also explains
+        # the student's answers elsewhere (ties keep the catalogue's order).
+        probes = getattr(mistakes, "probes", [])
+        candidates.sort(key=lambda m: -_agreement(fn, m, probes))
+    if candidates:
+        return f"\nLikely mistake: {candidates[0].name}. {candidates[0].explanation}"
     return ""
 
 
@@ -92,12 +114,12 @@ def expect_int(fn, args, kwargs, expected, mistakes=()):
             f"expected the int {expected}."
         ) from None
     if isinstance(number, float):
-        diagnosis = _diagnose(mistakes, args, kwargs, number) or (
+        diagnosis = _diagnose(fn, mistakes, args, kwargs, number, expected) or (
             "\nSizes and counts are whole numbers: use // rather than /, or int().")
         raise AssertionError(
             f"{call} returned {answer!r}, a float; expected the int {expected}.{diagnosis}")
     if number != expected:
-        diagnosis = _diagnose(mistakes, args, kwargs, number)
+        diagnosis = _diagnose(fn, mistakes, args, kwargs, number, expected)
         raise AssertionError(f"{call} returned {number}; expected {expected}.{diagnosis}")
 
 
@@ -131,7 +153,7 @@ def _pair(value):
     return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
 
-CONV_OUTPUT_SIZE_MISTAKES = [
+CONV_OUTPUT_SIZE_MISTAKES = Mistakes([
     Mistake(
         "output size not floored",
         "A window position counts only if the whole window fits: divide by the stride, "
@@ -170,9 +192,13 @@ CONV_OUTPUT_SIZE_MISTAKES = [
         lambda input_size, kernel_size, stride=1, padding=0, dilation=1:
             (input_size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride,
     ),
-]
+], probes=[
+    ((8, 3), {"stride": 2}), ((32, 3), {"padding": 1}), ((32, 3), {"padding": 2, "dilation": 2}),
+    ((9, 2), {"stride": 3, "dilation": 3}), ((20, 5), {"stride": 3, "padding": 1}),
+    ((15, 3), {"stride": 2, "padding": 1, "dilation": 2}),
+])
 
-FC_PARAM_COUNT_MISTAKES = [
+FC_PARAM_COUNT_MISTAKES = Mistakes([
     Mistake(
         "bias forgotten",
         "nn.Linear has one bias per output neuron: add out_features when bias=True.",
@@ -191,7 +217,9 @@ FC_PARAM_COUNT_MISTAKES = [
         lambda in_features, out_features, bias=True:
             in_features * out_features + out_features if not bias else None,
     ),
-]
+], probes=[
+    ((784, 10), {}), ((784, 10), {"bias": False}), ((5, 3), {}),
+])
 
 
 def _conv_variant(*, use_bias=None, per_filter=None, out_div=lambda g: 1, square=False,
@@ -207,7 +235,7 @@ def _conv_variant(*, use_bias=None, per_filter=None, out_div=lambda g: 1, square
     return variant
 
 
-CONV_PARAM_COUNT_MISTAKES = [
+CONV_PARAM_COUNT_MISTAKES = Mistakes([
     Mistake(
         "bias forgotten",
         "nn.Conv2d has one bias per output channel: add out_channels when bias=True.",
@@ -240,7 +268,10 @@ CONV_PARAM_COUNT_MISTAKES = [
         "kernel_size=(KH, KW) is a pair: each filter has KH*KW weights per channel.",
         _conv_variant(square=True, only_if=lambda i, o, kh, kw, bias, g: kh != kw),
     ),
-]
+], probes=[
+    ((3, 96, 11), {}), ((64, 128, 3), {"bias": False}), ((32, 32, 3), {"groups": 32}),
+    ((16, 32, (3, 5)), {"groups": 4}), ((3, 16, (3, 5)), {}),
+])
 
 
 def _layer(layer):
@@ -262,7 +293,7 @@ def _rf(layers, *, compound=True, dilate=True, current_stride=False, add_kernels
     return size
 
 
-RECEPTIVE_FIELD_MISTAKES = [
+RECEPTIVE_FIELD_MISTAKES = Mistakes([
     Mistake(
         "stride not compounded",
         "Each layer's (K-1) step is in units of the product of all earlier strides: "
@@ -284,4 +315,7 @@ RECEPTIVE_FIELD_MISTAKES = [
         "Two stacked 3x3 convolutions see 5 pixels, not 6: each layer adds K-1.",
         lambda layers: _rf(layers, add_kernels=True),
     ),
-]
+], probes=[
+    (([(3, 1), (3, 1)],), {}), (([(3, 2), (3, 2), (3, 1)],), {}),
+    (([(3, 1, 2), (3, 1)],), {}), (([(5, 2), (3, 1, 2)],), {}),
+])

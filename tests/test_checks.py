@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from autograder import checks
+from conftest import solution_answers
 
 
 def size(input_size, kernel_size, stride=1, padding=0, dilation=1):
@@ -81,26 +82,42 @@ def test_expect_raises_explains_a_missing_or_wrong_error():
     checks.expect_raises(lambda *a: int("x"), (), {}, ValueError, "never")
 
 
-CASES = {
-    "conv_output_size": (checks.CONV_OUTPUT_SIZE_MISTAKES, [
-        ((8, 3), {"stride": 2}), ((32, 3), {"padding": 1}), ((32, 3), {"padding": 2, "dilation": 2}),
-        ((9, 2), {"stride": 3, "dilation": 3})]),
-    "fc_param_count": (checks.FC_PARAM_COUNT_MISTAKES, [((784, 10), {}), ((784, 10), {"bias": False})]),
-    "conv_param_count": (checks.CONV_PARAM_COUNT_MISTAKES, [
-        ((3, 96, 11), {}), ((64, 128, 3), {"bias": False}), ((32, 32, 3), {"groups": 32}),
-        ((16, 32, (3, 5)), {"groups": 4})]),
-    "receptive_field": (checks.RECEPTIVE_FIELD_MISTAKES, [
-        (([(3, 2), (3, 2), (3, 1)],), {}), (([(3, 1, 2), (3, 1)],), {})]),
+CATALOGUES = {
+    "conv_output_size": checks.CONV_OUTPUT_SIZE_MISTAKES,
+    "fc_param_count": checks.FC_PARAM_COUNT_MISTAKES,
+    "conv_param_count": checks.CONV_PARAM_COUNT_MISTAKES,
+    "receptive_field": checks.RECEPTIVE_FIELD_MISTAKES,
 }
 
 
-@pytest.mark.parametrize("function", CASES)
-def test_every_known_mistake_differs_from_the_right_answer_somewhere(function):
-    """A mistake whose variant always equals the right answer could never be diagnosed."""
-    from conftest import solution_answers
+def right_answer(function):
     namespace = {}
     exec(solution_answers("ex01-shapes-and-counts")[function], namespace)
-    right = namespace[function]
-    mistakes, cases = CASES[function]
-    for mistake in mistakes:
-        assert any(mistake.variant(*a, **k) not in (None, right(*a, **k)) for a, k in cases), mistake.name
+    return namespace[function]
+
+
+@pytest.mark.parametrize("function", CATALOGUES)
+def test_the_probes_tell_every_known_mistake_apart(function):
+    """Each mistake differs from the right answer, and from every other mistake, on some probe."""
+    right, mistakes = right_answer(function), CATALOGUES[function]
+    answers = {m.name: [m.variant(*a, **k) for a, k in mistakes.probes] for m in mistakes}
+    truth = [right(*a, **k) for a, k in mistakes.probes]
+    for name, values in answers.items():
+        assert any(v is not None and v != t for v, t in zip(values, truth)), name
+        for other, other_values in answers.items():
+            assert other == name or values != other_values, (name, other)
+
+
+def test_when_two_mistakes_give_the_same_wrong_answer_the_probes_decide():
+    def dilation_ignored(input_size, kernel_size, stride=1, padding=0, dilation=1):
+        return (input_size + 2 * padding - kernel_size) // stride + 1
+
+    mistakes = checks.CONV_OUTPUT_SIZE_MISTAKES
+    rounded_up = next(m for m in mistakes if m.name == "output size rounded up")
+    # an input on which ignoring dilation and rounding up give the same wrong answer
+    args, kwargs = next(
+        ((w, k), {"stride": s, "dilation": d})
+        for w in range(5, 40) for k in range(2, 6) for s in range(2, 4) for d in range(2, 4)
+        if dilation_ignored(w, k, s, 0, d) == rounded_up.variant(w, k, s, 0, d) != size(w, k, s, 0, d))
+    message = fails(dilation_ignored, args, kwargs, size(*args, **kwargs), mistakes)
+    assert "Likely mistake: dilation ignored." in message
