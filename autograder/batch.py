@@ -44,12 +44,12 @@ def _collect(template, submission, process, scratch):
                          f"the grading process died (exit code {process.exitcode})")
 
 
-def grade_all(assignment, submissions, feedback_dir, jobs, timeout, workdir=None, progress=True):
+def grade_all(assignment, submissions, feedback_dir, jobs, timeout, isolation, progress=True):
     """Grade every submission, copying feedback HTML to feedback_dir/STUDENT_ID/.
 
     Returns (template, results in the order of `submissions`).
     """
-    with tempfile.TemporaryDirectory(prefix="autograde-", dir=workdir) as work:
+    with tempfile.TemporaryDirectory(prefix="autograde-") as work:
         work = Path(work)
         template = worker.prepare_template(assignment, work / "template")
         results = [None] * len(submissions)
@@ -77,7 +77,7 @@ def grade_all(assignment, submissions, feedback_dir, jobs, timeout, workdir=None
                 scratch = work / f"{index:05d}"
                 process = context.Process(
                     target=worker.run_in_child,
-                    args=(submission.student_id, submission.folder, template, scratch))
+                    args=(submission.student_id, submission.folder, template, scratch, isolation))
                 process.start()
                 running[process.sentinel] = (process, index, time.monotonic() + timeout, scratch)
             next_deadline = min(deadline for _, _, deadline, _ in running.values())

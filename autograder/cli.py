@@ -5,10 +5,12 @@
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from autograder.course import ensure_tools_on_path, known_assignments
+from autograder.sandbox import Cgroups, Limits, bwrap_path
 
 
 class InstructorError(Exception):
@@ -30,6 +32,11 @@ def _parser():
                        help="submissions graded at once (default: the number of cores)")
     grade.add_argument("--timeout", type=float, default=600.0,
                        help="wall-time limit per submission, in seconds (default: 600)")
+    grade.add_argument("--sandbox", choices=["bwrap", "none"], default=None,
+                       help="run students' code in a bubblewrap sandbox, or not "
+                            "(default: bwrap where it works on this machine)")
+    grade.add_argument("--memory", type=int, default=2048, metavar="MB",
+                       help="memory limit of a student's kernel, in MB (default: 2048)")
     return parser
 
 
@@ -48,6 +55,27 @@ def _check(args):
         raise InstructorError("--timeout must be a positive number of seconds")
     if args.out.exists() and not args.out.is_dir():
         raise InstructorError(f"--out '{args.out}' exists and is not a folder")
+    if args.memory < 256:
+        raise InstructorError("--memory must be at least 256 (MB)")
+    if args.sandbox == "bwrap" and bwrap_path() is None:
+        raise InstructorError("--sandbox bwrap: bubblewrap is not installed or cannot run "
+                              "here (Debian/Ubuntu: apt-get install bubblewrap)")
+
+
+def _isolation(args):
+    """How students' kernels are confined; warn loudly when they are not."""
+    sandbox = args.sandbox or ("bwrap" if bwrap_path() else "none")
+    limits = Limits(memory_bytes=args.memory * 1024 ** 2)
+    if sandbox == "none":
+        print("WARNING: students' code is NOT sandboxed: it runs with your rights and can "
+              "read and change your files. Install bubblewrap to isolate it.", file=sys.stderr)
+    probe = Cgroups(f"autograde-probe-{os.getpid()}", limits)
+    probe.remove()
+    if not probe.available:
+        print("WARNING: no memory or process limit can be set here (needs cgroups and root); "
+              "only the time limit applies.", file=sys.stderr)
+    hidden = [args.submissions_dir, args.out, tempfile.gettempdir()]
+    return {"sandbox": sandbox, "limits": limits, "hidden": [str(h) for h in hidden]}
 
 
 def grade_command(args):
@@ -58,13 +86,14 @@ def grade_command(args):
     from autograder.submissions import find_submissions
 
     _check(args)
+    isolation = _isolation(args)
     ensure_tools_on_path()
     submissions = find_submissions(args.submissions_dir, args.assignment)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     template, results = grade_all(args.assignment, submissions, out / "feedback",
-                                  jobs=args.jobs, timeout=args.timeout)
+                                  jobs=args.jobs, timeout=args.timeout, isolation=isolation)
     seconds = time.monotonic() - started
     write_grades_csv(results, out / "grades.csv")
     write_results_json(results, args.assignment, out / "results.json")

@@ -1,9 +1,10 @@
 # nbgrader settings for this course, used by plain `nbgrader` (through the root
 # nbgrader_config.py) and by `python -m autograder grade`.
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
+                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
-from autograder.preprocessors import ShowTestMessagesOnly
+from autograder.preprocessors import ExecuteWithLimits, ShowTestMessagesOnly
 
 c = get_config()  # noqa: F821
 
@@ -14,6 +15,19 @@ c.CourseDirectory.release_directory = "exercises"  # what students get
 # Per-cell limit while grading: the slowest graded cell (training a small CNN) takes
 # well under this; an endless loop in one cell costs that cell, not the whole notebook.
 c.ExecutePreprocessor.timeout = 180
+
+# nbgrader's autograde steps, with Execute replaced by one that caps a cell's output while
+# it runs (nbgrader's LimitOutput trims only afterwards, once everything is in memory).
+# Order matters: execute, then clean and trim the outputs, then read the scores.
+c.Autograde.autograde_preprocessors = [
+    ExecuteWithLimits,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
 
 # Feedback shows each test's name, points and message, never the hidden tests' code.
 # Order matters: grades are read before the hidden code and tracebacks are removed.

@@ -16,10 +16,14 @@ import psutil
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
-from autograder.course import copy_assignment_source, nbgrader_config
+from traitlets.config import Config
+
+from autograder import sandbox
+from autograder.course import REPO_ROOT, copy_assignment_source, nbgrader_config
 
 STUDENT = "student"  # the id inside every scratch course
 NOT_COPIED = shutil.ignore_patterns(".*", "__pycache__")
+MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2  # a bigger "notebook" is not a student's work
 
 
 def prepare_template(assignment, root):
@@ -73,7 +77,26 @@ def _failure_messages(autograded_notebook):
     return messages
 
 
-def grade(student_id, folder, template, scratch):
+def _kernel_config(scratch, assignment, isolation, cgroups):
+    """Settings that start the student's kernel inside its limits (and sandbox)."""
+    kernel_dir = scratch / "autograded" / STUDENT / assignment
+    ipc = scratch / "ipc"
+    ipc.mkdir()
+    prefix = sandbox.limits_command(isolation["limits"], cgroups)
+    config = Config()
+    if isolation["sandbox"] == "bwrap":
+        hidden = ["/tmp", os.path.expanduser("~"), REPO_ROOT, *isolation["hidden"]]
+        prefix += sandbox.bwrap_command([kernel_dir, ipc], hidden)
+        # no network inside: the kernel and nbgrader talk over Unix sockets
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(ipc / "kernel")
+        config.KernelManager.connection_file = str(ipc / "kernel.json")  # readable inside
+    config.SandboxedKernelManager.command_prefix = prefix
+    config.ExecuteWithLimits.kernel_manager = sandbox.SandboxedKernelManager
+    return config
+
+
+def grade(student_id, folder, template, scratch, isolation):
     """Grade one submission folder; return its result (status, score, tests)."""
     scratch = Path(scratch)
     assignment = template["assignment"]
@@ -86,17 +109,32 @@ def grade(student_id, folder, template, scratch):
     _copy_submission(folder, submitted)
 
     for name in present_notebooks(submitted, template):
+        if (submitted / f"{name}.ipynb").stat().st_size > MAX_NOTEBOOK_BYTES:
+            result["message"] = f"{name}.ipynb is larger than {MAX_NOTEBOOK_BYTES // 1024 ** 2} MB"
+            return result
         try:
             nbformat.validate(nbformat.read(submitted / f"{name}.ipynb", as_version=4))
         except Exception as error:  # not JSON, not a notebook, or an invalid one
             result["message"] = f"{name}.ipynb is not a valid notebook: {error}".splitlines()[0]
             return result
 
-    api = NbGraderAPI(config=nbgrader_config(scratch))
-    graded = api.autograde(assignment, STUDENT, force=True, create=True)
+    cgroups = sandbox.Cgroups(f"autograde-{os.getpid()}", isolation["limits"])
+    try:
+        config = nbgrader_config(scratch)
+        config.merge(_kernel_config(scratch, assignment, isolation, cgroups))
+        api = NbGraderAPI(config=config)
+        graded = api.autograde(assignment, STUDENT, force=True, create=True)
+        result["peak_memory_bytes"] = cgroups.peak_memory_bytes()
+        if cgroups.memory_limit_hit():
+            limit = isolation["limits"].memory_bytes / 1024 ** 3
+            result["message"] = (f"the notebook was stopped for using more than {limit:g} GiB "
+                                 "of memory")
+    finally:
+        cgroups.remove()
     if not graded["success"]:
         lines = (graded.get("error") or graded.get("log") or "autograding failed").strip()
-        result["message"] = "nbgrader could not grade this submission: " + lines.splitlines()[-1]
+        result["message"] = result["message"] or (
+            "nbgrader could not grade this submission: " + lines.splitlines()[-1])
         return result
     api.generate_feedback(assignment, STUDENT, force=True)
 
@@ -132,7 +170,7 @@ def grade(student_id, folder, template, scratch):
     return result
 
 
-def run_in_child(student_id, folder, template, scratch):
+def run_in_child(student_id, folder, template, scratch, isolation):
     """Entry point of a grading process: its output goes to a log, its result to JSON."""
     scratch = Path(scratch)
     scratch.mkdir(parents=True)
@@ -140,7 +178,7 @@ def run_in_child(student_id, folder, template, scratch):
     os.dup2(log, 1)
     os.dup2(log, 2)
     try:
-        result = grade(student_id, folder, template, scratch / "course")
+        result = grade(student_id, folder, template, scratch / "course", isolation)
     except Exception as error:
         result = {"student_id": student_id, "assignment": template["assignment"],
                   "status": "error", "score": 0.0, "max_score": template["max_score"],

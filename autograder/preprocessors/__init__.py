@@ -1,4 +1,5 @@
 """nbgrader preprocessors of this course, one per file."""
+from .execute_with_limits import ExecuteWithLimits
 from .show_test_messages_only import ShowTestMessagesOnly
 
-__all__ = ["ShowTestMessagesOnly"]
+__all__ = ["ExecuteWithLimits", "ShowTestMessagesOnly"]

@@ -1,0 +1,164 @@
+"""Run a student's kernel with limits, and (with bubblewrap) in a sandbox.
+
+Only the kernel runs the student's code, so only the kernel is confined; nbgrader, the
+scratch gradebook and the results stay outside, out of its reach.
+
+- Limits (Linux cgroups v1, when this process may create them; otherwise none):
+  memory (the kernel is killed past it) and tasks (processes and threads: no fork bomb).
+  Always: the size of any file it writes, and no core dumps.
+- Sandbox (bubblewrap): a private mount namespace in which the notebook's folder is the
+  only writable place that survives; /tmp, the home folder, the course, the submissions,
+  the output folder and every other student's scratch folder are hidden behind empty
+  temporary folders. No network (a private loopback only), no view of other processes,
+  no capabilities. The kernel talks to nbgrader over Unix sockets in a folder of its own.
+"""
+import contextlib
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import List
+
+ENTER_LIMITS = Path(__file__).resolve().parent / "enter_limits.py"
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_bytes: int = 2 * 1024 ** 3
+    max_tasks: int = 256          # processes and threads; a kernel with torch uses ~30
+    max_file_bytes: int = 256 * 1024 ** 2
+
+
+@functools.lru_cache(maxsize=1)
+def bwrap_path():
+    """bubblewrap's path if it is installed and can build a sandbox here, else None."""
+    path = shutil.which("bwrap")
+    if path is None:
+        return None
+    probe = subprocess.run([path, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid",
+                            "--die-with-parent", "true"], capture_output=True)
+    return path if probe.returncode == 0 else None
+
+
+def _own_cgroup(controller):
+    """This process's cgroup folder for a v1 controller, or None."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, controllers, path = line.split(":", 2)
+            if controller in controllers.split(","):
+                folder = CGROUP_ROOT / controller / path.lstrip("/")
+                if (folder / "cgroup.procs").exists():
+                    return folder
+    return None
+
+
+class Cgroups:
+    """A memory and a pids cgroup (v1) for one kernel; `available` is False where this
+    process cannot create them (not root, or cgroups v2 only), and then nothing is done."""
+
+    def __init__(self, name, limits):
+        self.folders = {}
+        memory, pids = _own_cgroup("memory"), _own_cgroup("pids")
+        if memory is None or pids is None:
+            return
+        try:
+            for controller, parent in (("memory", memory), ("pids", pids)):
+                folder = parent / name
+                folder.mkdir()
+                self.folders[controller] = folder
+            (self.folders["memory"] / "memory.limit_in_bytes").write_text(str(limits.memory_bytes))
+            (self.folders["pids"] / "pids.max").write_text(str(limits.max_tasks))
+        except OSError:
+            self.remove()
+            self.folders = {}
+
+    @property
+    def available(self):
+        return bool(self.folders)
+
+    def procs_files(self):
+        return [str(folder / "cgroup.procs") for folder in self.folders.values()]
+
+    def _read(self, controller, name):
+        with contextlib.suppress(OSError, KeyError, ValueError):
+            return (self.folders[controller] / name).read_text()
+        return ""
+
+    def memory_limit_hit(self):
+        """Whether the kernel was killed for using more memory than allowed."""
+        for line in self._read("memory", "memory.oom_control").splitlines():
+            if line.startswith("oom_kill ") and int(line.split()[1]) > 0:
+                return True
+        return False
+
+    def peak_memory_bytes(self):
+        value = self._read("memory", "memory.max_usage_in_bytes").strip()
+        return int(value) if value else None
+
+    def remove(self):
+        """Kill whatever is left in the groups, then delete them."""
+        for folder in self.folders.values():
+            with contextlib.suppress(OSError):
+                for pid in (folder / "cgroup.procs").read_text().split():
+                    with contextlib.suppress(OSError):
+                        os.kill(int(pid), 9)
+            for _ in range(50):
+                try:
+                    folder.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:  # processes still exiting
+                    import time
+                    time.sleep(0.1)
+
+
+def limits_command(limits, cgroups):
+    """The command prefix that enters the cgroups and sets the rlimits."""
+    command = [sys.executable, "-I", "-S", str(ENTER_LIMITS)]
+    for procs in cgroups.procs_files():
+        command += ["--cgroup-procs", procs]
+    command += ["--rlimit", f"fsize={limits.max_file_bytes}", "--rlimit", "core=0", "--"]
+    return command
+
+
+def _python_folders():
+    """What the kernel needs to read to start Python: the venv and the base install."""
+    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+               str(Path(sys.executable).resolve().parent.parent)}
+    return sorted(folders)
+
+
+def bwrap_command(writable, hidden):
+    """The command prefix that starts bubblewrap: `writable` folders are bound read-write
+    at the same paths, `hidden` folders are covered by empty temporary folders."""
+    command = [bwrap_path(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+               "--tmpfs", "/dev/shm"]
+    for folder in sorted({str(Path(h).resolve()) for h in hidden}, key=len):
+        command += ["--tmpfs", folder]
+    for folder in _python_folders():
+        command += ["--ro-bind", folder, folder]
+    for folder in writable:
+        folder = str(Path(folder).resolve())
+        command += ["--bind", folder, folder]
+    # ipykernel exits when its parent looks gone: inside, its parent is bubblewrap, pid 1
+    command += ["--setenv", "JPY_PARENT_PID", "1"]
+    command += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+                "--cap-drop", "ALL", "--chdir", str(Path(writable[0]).resolve()), "--"]
+    return command
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel command starts with `command_prefix`."""
+
+    command_prefix = List([], help="argv put before the kernel's own command").tag(config=True)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        return list(self.command_prefix) + super().format_kernel_cmd(extra_arguments)
