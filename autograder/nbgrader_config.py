@@ -2,9 +2,10 @@
 # nbgrader_config.py) and by `python -m autograder grade`.
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
-                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+                                    ClearOutput, GetGrades, IgnorePattern, LimitOutput,
+                                    OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
-from autograder.preprocessors import ExecuteWithLimits, ShowTestMessagesOnly
+from autograder.preprocessors import DropDuplicateGradeIds, ExecuteWithLimits, ShowTestMessagesOnly
 
 c = get_config()  # noqa: F821
 
@@ -15,6 +16,17 @@ c.CourseDirectory.release_directory = "exercises"  # what students get
 # Per-cell limit while grading: the slowest graded cell (training a small CNN) takes
 # well under this; an endless loop in one cell costs that cell, not the whole notebook.
 c.ExecutePreprocessor.timeout = 180
+
+# nbgrader's steps that clean a submission before running it, with its DeduplicateIds
+# replaced (a copied test cell made the whole submission fail). Order matters: copies are
+# dropped before the graded cells are restored from the gradebook, then checked.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DropDuplicateGradeIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
 
 # nbgrader's autograde steps, with Execute replaced by one that caps a cell's output while
 # it runs (nbgrader's LimitOutput trims only afterwards, once everything is in memory).

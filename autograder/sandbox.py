@@ -135,9 +135,10 @@ def _python_folders():
     return sorted(folders)
 
 
-def bwrap_command(writable, hidden):
+def bwrap_command(writable, hidden, protected=()):
     """The command prefix that starts bubblewrap: `writable` folders are bound read-write
-    at the same paths, `hidden` folders are covered by empty temporary folders."""
+    at the same paths, `hidden` folders are covered by empty temporary folders, and
+    `protected` files (inside a writable folder) stay read-only."""
     command = [bwrap_path(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                "--tmpfs", "/dev/shm"]
     for folder in sorted({str(Path(h).resolve()) for h in hidden}, key=len):
@@ -147,6 +148,9 @@ def bwrap_command(writable, hidden):
     for folder in writable:
         folder = str(Path(folder).resolve())
         command += ["--bind", folder, folder]
+    for path in protected:
+        path = str(Path(path).resolve())
+        command += ["--ro-bind", path, path]
     # ipykernel exits when its parent looks gone: inside, its parent is bubblewrap, pid 1
     command += ["--setenv", "JPY_PARENT_PID", "1"]
     command += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",

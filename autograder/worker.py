@@ -86,7 +86,11 @@ def _kernel_config(scratch, assignment, isolation, cgroups):
     config = Config()
     if isolation["sandbox"] == "bwrap":
         hidden = ["/tmp", os.path.expanduser("~"), REPO_ROOT, *isolation["hidden"]]
-        prefix += sandbox.bwrap_command([kernel_dir, ipc], hidden)
+        # the course's files next to the notebook (the test helpers) cannot be rewritten
+        source = Path(scratch) / "solutions" / assignment
+        protected = [kernel_dir / f.relative_to(source) for f in source.rglob("*")
+                     if f.is_file() and f.suffix != ".ipynb"]
+        prefix += sandbox.bwrap_command([kernel_dir, ipc], hidden, protected)
         # no network inside: the kernel and nbgrader talk over Unix sockets
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = str(ipc / "kernel")
@@ -132,9 +136,15 @@ def grade(student_id, folder, template, scratch, isolation):
     finally:
         cgroups.remove()
     if not graded["success"]:
-        lines = (graded.get("error") or graded.get("log") or "autograding failed").strip()
-        result["message"] = result["message"] or (
-            "nbgrader could not grade this submission: " + lines.splitlines()[-1])
+        log = (graded.get("log") or "") + (graded.get("error") or "")
+        if result["message"]:
+            pass  # the memory limit, said above
+        elif "DeadKernelError" in log or "Kernel died" in log:
+            result["message"] = ("the notebook's kernel died while it ran (the code crashed "
+                                 "Python or called os._exit), so grading stopped")
+        else:
+            last = log.strip().splitlines()[-1] if log.strip() else "autograding failed"
+            result["message"] = "nbgrader could not grade this submission: " + last
         return result
     api.generate_feedback(assignment, STUDENT, force=True)
 

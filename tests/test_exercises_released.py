@@ -26,3 +26,37 @@ def test_released_exercise_has_no_solutions_or_hidden_tests(assignment):
         for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS"):
             assert marker not in text, f"{path.name} contains {marker}"
         assert "raise NotImplementedError()" in text
+
+
+NUMBERS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+
+
+def visible_code(source):
+    """The code of a cell as released: hidden regions and comments removed."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        if "BEGIN HIDDEN TESTS" in line:
+            hidden = True
+        elif "END HIDDEN TESTS" in line:
+            hidden = False
+        elif not hidden and line.strip() and not line.strip().startswith("#"):
+            kept.append(line)
+    return kept
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_points_stated_to_students_match_the_test_cells(assignment):
+    import re
+    import nbformat
+    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    visible = sum(c.metadata.nbgrader["points"] for c in tests if visible_code(c.source))
+    total = sum(c.metadata.nbgrader["points"] for c in tests)
+    text = " ".join(c.source for c in nb.cells if c.cell_type == "markdown").replace("\n", " ")
+    stated = re.search(r"(\w+) points are available: (\w+) from the visible tests above "
+                       r"and (\w+) from the hidden ones", text)
+    assert stated, "the notebook should tell students how many points there are"
+    said = [NUMBERS[w.lower()] for w in stated.groups()]
+    assert said == [total, visible, total - visible]
