@@ -1,5 +1,8 @@
 # nbgrader settings for this course, used by plain `nbgrader` (through the root
 # nbgrader_config.py) and by `python -m autograder grade`.
+import os
+
+import nbgrader
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
                                     ClearOutput, GetGrades, IgnorePattern, LimitOutput,
@@ -39,6 +42,13 @@ c.Autograde.autograde_preprocessors = [
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
+]
+
+# Feedback HTML loads nothing from the internet: the course's templates come first and
+# replace nbconvert's MathJax loader; nbgrader's feedback template does the rest.
+c.HTMLExporter.extra_template_basedirs = [
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates"),
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
 ]
 
 # Feedback shows each test's name, points and message, never the hidden tests' code.

@@ -1,6 +1,7 @@
 """Shared fixtures: where things are, and how to make a student's submission."""
 import ast
 import os
+from html.parser import HTMLParser
 import shutil
 import subprocess
 import sys
@@ -88,3 +89,27 @@ def course(tmp_path):
         else:
             shutil.copy(src, root / name)
     return root
+
+
+class _Resources(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.loaded = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed") and attrs.get("src"):
+            self.loaded.append((tag, attrs["src"]))
+        if tag == "link" and attrs.get("href"):
+            self.loaded.append((tag, attrs["href"]))
+
+
+def loaded_urls(html):
+    """(tag, url) of everything a page makes the browser load: scripts, styles, images."""
+    parser = _Resources()
+    parser.feed(html)
+    return parser.loaded
+
+
+def is_external(url):
+    return url.lower().startswith(("http://", "https://", "//", "ftp://"))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PYTHON, SAMPLES, make_submission, points_of, run, sample, solution_answers
+from conftest import (PYTHON, SAMPLES, is_external, loaded_urls, make_submission, points_of, run,
+                      sample, solution_answers)
 
 ASSIGNMENT = "ex01-shapes-and-counts"
 MISTAKES = sorted(p.stem for p in (SAMPLES / ASSIGNMENT).glob("*.py"))
@@ -94,6 +95,13 @@ def test_a_named_mistake_loses_its_tests_and_the_feedback_names_it(graded, name)
 def test_one_wrong_function_loses_exactly_that_functions_points(graded):
     _, _, rows, _ = graded
     assert float(rows["output_size_not_floored"]["score"]) == 14 - points_of(ASSIGNMENT, "conv_output_size")
+
+
+def test_feedback_loads_nothing_from_outside(graded):
+    out, _, _, _ = graded
+    for page in (out / "feedback").rglob("*.html"):
+        external = [url for _, url in loaded_urls(page.read_text()) if is_external(url)]
+        assert not external, f"{page.name} loads {external}"
 
 
 def test_class_report_is_self_contained(graded):

@@ -1,13 +1,10 @@
 """The book builds strictly into a fresh folder and its pages work offline."""
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, run
-
-EXTERNAL = ("http://", "https://", "//", "ftp://")
+from conftest import REPO, is_external, loaded_urls, run
 
 
 @pytest.fixture(scope="module")
@@ -29,21 +26,6 @@ def toc_files():
     return sorted(set(files))
 
 
-class Resources(HTMLParser):
-    """Every URL a page makes the browser load: scripts, styles, images, frames."""
-
-    def __init__(self):
-        super().__init__()
-        self.loaded = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed") and attrs.get("src"):
-            self.loaded.append((tag, attrs["src"]))
-        if tag == "link" and attrs.get("href"):
-            self.loaded.append((tag, attrs["href"]))
-
-
 def test_every_page_of_the_toc_is_built(html):
     for name in toc_files():
         assert (html / f"{name}.html").is_file(), name
@@ -53,11 +35,10 @@ def test_pages_load_nothing_from_outside_the_machine(html):
     pages = sorted(p for p in html.rglob("*.html") if "_static" not in p.parts)  # not theme templates
     assert len(pages) >= len(toc_files())
     for page in pages:
-        parser = Resources()
-        parser.feed(page.read_text(encoding="utf-8"))
-        external = [(tag, url) for tag, url in parser.loaded if url.lower().startswith(EXTERNAL)]
+        loaded = loaded_urls(page.read_text(encoding="utf-8"))
+        external = [(tag, url) for tag, url in loaded if is_external(url)]
         assert not external, f"{page.relative_to(html)} loads {external}"
-        for tag, url in parser.loaded:  # and what it loads locally is there
+        for tag, url in loaded:  # and what it loads locally is there
             if not url.startswith(("data:", "#", "mailto:")):
                 target = (page.parent / url.split("?")[0].split("#")[0]).resolve()
                 assert target.exists(), f"{page.relative_to(html)}: {tag} {url} is missing"

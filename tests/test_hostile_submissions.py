@@ -4,6 +4,7 @@ score alone, and nothing outside the grader's scratch folders changes."""
 import csv
 import hashlib
 import json
+import os
 import socketserver
 import threading
 
@@ -17,7 +18,10 @@ ASSIGNMENT = "ex01-shapes-and-counts"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 TIMEOUT = 45
 
-pytestmark = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap is not installed")
+# CI installs bubblewrap and runs as root: there, a missing sandbox is a failure.
+IN_CI = bool(os.environ.get("CI"))
+pytestmark = pytest.mark.skipif(bwrap_path() is None and not IN_CI,
+                                reason="bubblewrap is not installed (apt-get install bubblewrap)")
 
 
 def attack(code):
@@ -233,4 +237,6 @@ def test_a_notebook_from_another_assignment_scores_zero(batch):
 def test_the_limits_are_really_applied_here():
     probe = Cgroups("autograde-test-probe", Limits())
     probe.remove()
+    if not probe.available and not IN_CI:
+        pytest.skip("cgroups are not writable here (not root): memory and task limits are off")
     assert probe.available, "cgroups are not writable: memory and process limits are off"
