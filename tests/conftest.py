@@ -1,17 +1,15 @@
-"""Shared fixtures: where things are, and how to make a student's submission."""
-import ast
+"""Shared fixtures and helpers: running commands, a scratch copy of the course, and
+what an HTML page loads. (Student submissions are made by samples.py.)"""
 import os
-from html.parser import HTMLParser
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from html.parser import HTMLParser
 
-import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = Path(__file__).resolve().parent / "submissions"
+from samples import REPO
+
 PYTHON = sys.executable
 # nbgrader runs helper commands (alembic) from PATH: the test interpreter's scripts
 ENV = {**os.environ, "PATH": os.path.dirname(PYTHON) + os.pathsep + os.environ.get("PATH", "")}
@@ -23,58 +21,6 @@ def run(args, cwd=REPO, check=True, timeout=600):
     if check and done.returncode != 0:
         raise AssertionError(f"{args} exited {done.returncode}\n{done.stdout}\n{done.stderr}")
     return done
-
-
-def strip_solution_markers(source):
-    return "\n".join(line for line in source.splitlines()
-                     if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
-
-
-def solution_answers(assignment):
-    """grade_id -> the solution cell's code, as a student who got everything right wrote it."""
-    path = REPO / "solutions" / assignment / f"{assignment}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    return {cell.metadata["nbgrader"]["grade_id"]: strip_solution_markers(cell.source)
-            for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution")}
-
-
-def sample(assignment, name):
-    """A sample submission under tests/submissions/: its functions and expectations.
-
-    Each top-level function replaces the solution cell of the same name; module-level
-    constants (EXPECTED_MISTAKE, ...) say what grading should find.
-    """
-    source = (SAMPLES / assignment / f"{name}.py").read_text()
-    tree = ast.parse(source)
-    functions = {node.name: ast.get_source_segment(source, node)
-                 for node in tree.body if isinstance(node, ast.FunctionDef)}
-    constants = {target.id: ast.literal_eval(node.value)
-                 for node in tree.body if isinstance(node, ast.Assign)
-                 for target in node.targets if isinstance(target, ast.Name)}
-    return functions, constants
-
-
-def make_submission(assignment, folder, answers=None):
-    """Write the released notebook into `folder`, with `answers` (grade_id -> code)
-    filled into the solution cells, the way a student saves their work."""
-    released = REPO / "exercises" / assignment / f"{assignment}.ipynb"
-    nb = nbformat.read(released, as_version=4)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if answers and grade_id in answers:
-            cell.source = answers[grade_id]
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / f"{assignment}.ipynb")
-    return folder / f"{assignment}.ipynb"
-
-
-def points_of(assignment, function):
-    """Points of the test cells that grade `function` (their grade_id starts with its name)."""
-    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    return sum(cell.metadata["nbgrader"]["points"] for cell in nb.cells
-               if cell.metadata.get("nbgrader", {}).get("grade")
-               and cell.metadata["nbgrader"]["grade_id"].startswith(function + "_"))
 
 
 @pytest.fixture

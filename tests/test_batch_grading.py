@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (PYTHON, SAMPLES, is_external, loaded_urls, make_submission, points_of, run,
-                      sample, solution_answers)
+from conftest import PYTHON, is_external, loaded_urls, run
+from samples import SAMPLES, make_submission, points_of, sample, solution_answers
 
 ASSIGNMENT = "ex01-shapes-and-counts"
 MISTAKES = sorted(p.stem for p in (SAMPLES / ASSIGNMENT).glob("*.py"))

@@ -4,13 +4,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, is_external, loaded_urls, run
+from conftest import PYTHON, is_external, loaded_urls, run
+from samples import REPO
 
 
 @pytest.fixture(scope="module")
 def html(tmp_path_factory):
     out = tmp_path_factory.mktemp("book")
-    run([str(Path(run.__globals__["PYTHON"]).parent / "jupyter-book"), "build", str(REPO),
+    run([str(Path(PYTHON).parent / "jupyter-book"), "build", str(REPO),
          "--path-output", str(out), "-W", "-n", "--keep-going"], timeout=1800)
     return out / "_build" / "html"
 

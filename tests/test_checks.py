@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograder import checks
-from conftest import solution_answers
+from samples import solution_answers
 
 
 def size(input_size, kernel_size, stride=1, padding=0, dilation=1):

@@ -3,7 +3,8 @@ import filecmp
 
 import pytest
 
-from conftest import PYTHON, REPO, run
+from conftest import PYTHON, run
+from samples import REPO
 
 ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir())
 

@@ -11,7 +11,8 @@ import threading
 import nbformat
 import pytest
 
-from conftest import PYTHON, REPO, make_submission, run, sample, solution_answers
+from conftest import PYTHON, run
+from samples import REPO, make_submission, sample, solution_answers
 from autograder.sandbox import Cgroups, Limits, bwrap_path
 
 ASSIGNMENT = "ex01-shapes-and-counts"

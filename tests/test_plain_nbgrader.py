@@ -1,7 +1,8 @@
 """The standard nbgrader workflow, run from the course root exactly as README shows it."""
 import csv
 
-from conftest import make_submission, run, sample, solution_answers
+from conftest import run
+from samples import make_submission, sample, solution_answers
 
 ASSIGNMENT = "ex01-shapes-and-counts"
 

@@ -1,0 +1,92 @@
+"""Grade the same submissions with plain sequential `nbgrader autograde` and with the batch
+grader, and print both times, their ratio and the batch grader's overhead per submission.
+
+    .venv/bin/python benchmarks/grading.py [--submissions 40] [--jobs 2]
+
+Overhead is the CPU-slot time each submission costs the batch grader (wall time x jobs /
+submissions) minus the time the student's cells themselves take to run, measured by
+executing each notebook once more with nbclient in a warm kernel. Run by hand on a quiet
+machine: timings are not a test.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+from samples import SAMPLES, make_submission, sample, solution_answers  # noqa: E402
+
+ASSIGNMENT = "ex01-shapes-and-counts"
+ENV = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+
+
+def make_class(folder, count):
+    """`count` submissions: right ones, the released stub, and each sample mistake in turn."""
+    answers = solution_answers(ASSIGNMENT)
+    kinds = [answers, None] + [{**answers, **sample(ASSIGNMENT, p.stem)[0]}
+                               for p in sorted((SAMPLES / ASSIGNMENT).glob("*.py"))]
+    for i in range(count):
+        make_submission(ASSIGNMENT, folder / f"s{i:03d}", kinds[i % len(kinds)])
+
+
+def timed(args, cwd):
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, env=ENV, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def cells_seconds(notebook, cwd):
+    """Time the notebook's cells take, in a kernel already started (kernel start excluded)."""
+    nb = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(nb, timeout=600, allow_errors=True, resources={"metadata": {"path": cwd}})
+    with client.setup_kernel():
+        start = time.perf_counter()
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        course = tmp / "course"
+        course.mkdir()
+        for name in ("nbgrader_config.py", "autograder", "solutions", "exercises"):
+            (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, course / name)
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT,
+                        "--force"], cwd=course, env=ENV, check=True, capture_output=True)
+        make_class(tmp / "class", args.submissions)
+        for student in (tmp / "class").iterdir():
+            shutil.copytree(student, course / "submitted" / student.name / ASSIGNMENT)
+
+        print(f"{args.submissions} submissions of {ASSIGNMENT}, {os.cpu_count()} cores")
+        plain = timed([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT], course)
+        print(f"plain nbgrader autograde (sequential): {plain:7.1f} s")
+        batch = timed([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(tmp / "class"),
+                       "--out", str(tmp / "out"), "--jobs", str(args.jobs)], REPO)
+        print(f"python -m autograder grade --jobs {args.jobs}:   {batch:7.1f} s")
+        print(f"ratio: {plain / batch:.2f}x")
+
+        graded = course / "autograded"
+        cells = [cells_seconds(nb, str(nb.parent)) for nb in sorted(graded.glob(f"*/{ASSIGNMENT}/*.ipynb"))]
+        own = sum(cells) / len(cells)
+        per_slot = batch * args.jobs / args.submissions
+        print(f"student cells: {own:.2f} s per submission; batch: {per_slot:.2f} s per "
+              f"submission per job slot; overhead {per_slot - own:.2f} s per submission")
+
+
+if __name__ == "__main__":
+    main()

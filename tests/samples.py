@@ -1,0 +1,61 @@
+"""Student submissions for tests and benchmarks: the released notebook with answers filled
+in, from the solutions or from the sample mistakes under tests/submissions/."""
+import ast
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = Path(__file__).resolve().parent / "submissions"
+
+
+def strip_solution_markers(source):
+    return "\n".join(line for line in source.splitlines()
+                     if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+
+
+def solution_answers(assignment):
+    """grade_id -> the solution cell's code, as a student who got everything right wrote it."""
+    path = REPO / "solutions" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    return {cell.metadata["nbgrader"]["grade_id"]: strip_solution_markers(cell.source)
+            for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution")}
+
+
+def sample(assignment, name):
+    """A sample submission under tests/submissions/: its functions and expectations.
+
+    Each top-level function replaces the solution cell of the same name; module-level
+    constants (EXPECTED_MISTAKE, ...) say what grading should find.
+    """
+    source = (SAMPLES / assignment / f"{name}.py").read_text()
+    tree = ast.parse(source)
+    functions = {node.name: ast.get_source_segment(source, node)
+                 for node in tree.body if isinstance(node, ast.FunctionDef)}
+    constants = {target.id: ast.literal_eval(node.value)
+                 for node in tree.body if isinstance(node, ast.Assign)
+                 for target in node.targets if isinstance(target, ast.Name)}
+    return functions, constants
+
+
+def make_submission(assignment, folder, answers=None):
+    """Write the released notebook into `folder`, with `answers` (grade_id -> code)
+    filled into the solution cells, the way a student saves their work."""
+    released = REPO / "exercises" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(released, as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if answers and grade_id in answers:
+            cell.source = answers[grade_id]
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    return folder / f"{assignment}.ipynb"
+
+
+def points_of(assignment, function):
+    """Points of the test cells that grade `function` (their grade_id starts with its name)."""
+    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return sum(cell.metadata["nbgrader"]["points"] for cell in nb.cells
+               if cell.metadata.get("nbgrader", {}).get("grade")
+               and cell.metadata["nbgrader"]["grade_id"].startswith(function + "_"))
