@@ -75,7 +75,10 @@ def _isolation(args):
         print("WARNING: no memory or process limit can be set here (needs cgroups and root); "
               "only the time limit applies.", file=sys.stderr)
     hidden = [args.submissions_dir, args.out, tempfile.gettempdir()]
-    return {"sandbox": sandbox, "limits": limits, "hidden": [str(h) for h in hidden]}
+    # kernels share the cores: more threads each would only make them wait for each other
+    threads = max(1, (os.cpu_count() or 1) // args.jobs)
+    return {"sandbox": sandbox, "limits": limits, "hidden": [str(h) for h in hidden],
+            "threads": threads}
 
 
 def grade_command(args):

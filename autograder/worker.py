@@ -82,6 +82,8 @@ def _kernel_config(scratch, assignment, isolation, cgroups):
     kernel_dir = scratch / "autograded" / STUDENT / assignment
     ipc = scratch / "ipc"
     ipc.mkdir()
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[variable] = str(isolation["threads"])  # inherited by the kernel
     prefix = sandbox.limits_command(isolation["limits"], cgroups)
     config = Config()
     if isolation["sandbox"] == "bwrap":

@@ -31,7 +31,7 @@ ENV = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.e
 def make_class(folder, count):
     """`count` submissions: right ones, the released stub, and each sample mistake in turn."""
     answers = solution_answers(ASSIGNMENT)
-    kinds = [answers, None] + [{**answers, **sample(ASSIGNMENT, p.stem)[0]}
+    kinds = [answers, None] + [sample(ASSIGNMENT, p.stem)[0]
                                for p in sorted((SAMPLES / ASSIGNMENT).glob("*.py"))]
     for i in range(count):
         make_submission(ASSIGNMENT, folder / f"s{i:03d}", kinds[i % len(kinds)])

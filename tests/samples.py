@@ -23,10 +23,11 @@ def solution_answers(assignment):
 
 
 def sample(assignment, name):
-    """A sample submission under tests/submissions/: its functions and expectations.
+    """A sample submission under tests/submissions/: its answers and expectations.
 
-    Each top-level function replaces the solution cell of the same name; module-level
-    constants (EXPECTED_MISTAKE, ...) say what grading should find.
+    Returns (answers, constants): the solution's answers with each top-level function of
+    the sample written after the right one in the cell that defines it (the later
+    definition wins), and the module-level constants (EXPECTED_MISTAKE, LOST_TESTS...).
     """
     source = (SAMPLES / assignment / f"{name}.py").read_text()
     tree = ast.parse(source)
@@ -35,7 +36,11 @@ def sample(assignment, name):
     constants = {target.id: ast.literal_eval(node.value)
                  for node in tree.body if isinstance(node, ast.Assign)
                  for target in node.targets if isinstance(target, ast.Name)}
-    return functions, constants
+    answers = solution_answers(assignment)
+    for function, code in functions.items():
+        cell = next(grade_id for grade_id, answer in answers.items() if f"def {function}(" in answer)
+        answers[cell] += "\n\n\n" + code
+    return answers, constants
 
 
 def make_submission(assignment, folder, answers=None):

@@ -57,7 +57,7 @@ def batch(tmp_path_factory, server):
     out = tmp_path_factory.mktemp("out")
     answers = solution_answers(ASSIGNMENT)
     wrong, _ = sample(ASSIGNMENT, "padding_counted_once")
-    good = {"solution": answers, "Zoë Ωmega (2)": answers, "wrong padding": {**answers, **wrong}}
+    good = {"solution": answers, "Zoë Ωmega (2)": answers, "wrong padding": wrong}
     for name, filled in good.items():
         make_submission(ASSIGNMENT, folder / name, filled)
 

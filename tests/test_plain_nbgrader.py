@@ -10,9 +10,9 @@ ASSIGNMENT = "ex01-shapes-and-counts"
 def test_release_autograde_feedback_export(course):
     run(["nbgrader", "generate_assignment", ASSIGNMENT, "--force"], cwd=course)
     answers = solution_answers(ASSIGNMENT)
-    functions, expect = sample(ASSIGNMENT, "padding_counted_once")
+    wrong, expect = sample(ASSIGNMENT, "padding_counted_once")
     make_submission(ASSIGNMENT, course / "submitted" / "alice" / ASSIGNMENT, answers)
-    make_submission(ASSIGNMENT, course / "submitted" / "bob" / ASSIGNMENT, {**answers, **functions})
+    make_submission(ASSIGNMENT, course / "submitted" / "bob" / ASSIGNMENT, wrong)
 
     run(["nbgrader", "autograde", ASSIGNMENT], cwd=course)
     run(["nbgrader", "generate_feedback", ASSIGNMENT], cwd=course)
