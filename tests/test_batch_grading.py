@@ -1,50 +1,70 @@
-"""`python -m autograder grade` on a folder of sample submissions for ex01: the
+"""`python -m autograder grade` on a class of sample submissions for each assignment: the
 solution, the released notebook, one submission per named mistake, and broken ones."""
 import csv
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
 from conftest import PYTHON, is_external, loaded_urls, run
-from samples import SAMPLES, make_submission, points_of, sample, solution_answers
+from samples import REPO, SAMPLES, make_submission, points_of, sample, solution_answers
 
-ASSIGNMENT = "ex01-shapes-and-counts"
-MISTAKES = sorted(p.stem for p in (SAMPLES / ASSIGNMENT).glob("*.py"))
-HIDDEN_CODE = ["BEGIN HIDDEN TESTS", "torch_output_size", "measured_receptive_field", "rng = random"]
+ASSIGNMENTS = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
+MISTAKES = [(a, p.stem) for a in ASSIGNMENTS for p in sorted((SAMPLES / a).glob("*.py"))]
+HIDDEN_CODE = ["BEGIN HIDDEN TESTS", "importlib.reload", "rng = ", "reference("]
+ASSIGNMENT = "ex01-shapes-and-counts"  # the broken-submission cases use this one
+_GRADED = {}
 
 
-def grade(submissions, out, *extra):
-    return run([PYTHON, "-m", "autograder", "grade", ASSIGNMENT, str(submissions),
+def total_points(assignment):
+    import nbformat
+    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return sum(c.metadata["nbgrader"]["points"] for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade"))
+
+
+def grade(assignment, submissions, out, *extra):
+    return run([PYTHON, "-m", "autograder", "grade", assignment, str(submissions),
                 "--out", str(out), "--jobs", "2", "--timeout", "300", *extra])
+
+
+def make_class(assignment, folder):
+    answers = solution_answers(assignment)
+    make_submission(assignment, folder / "solution", answers)
+    make_submission(assignment, folder / "released")
+    for name in sorted(p.stem for p in (SAMPLES / assignment).glob("*.py")):
+        make_submission(assignment, folder / name, sample(assignment, name)[0])
+    if assignment == ASSIGNMENT:
+        notebook = f"{assignment}.ipynb"
+        (folder / "not json").mkdir()
+        (folder / "not json" / notebook).write_text("{ this is not a notebook")
+        (folder / "nothing handed in").mkdir()
+        (folder / "wrong name").mkdir()
+        shutil.copy(folder / "solution" / notebook, folder / "wrong name" / "homework.ipynb")
+
+
+def graded_class(assignment, tmp_path_factory):
+    """Grade the assignment's sample class once; every test reads the same results."""
+    if assignment not in _GRADED:
+        folder = tmp_path_factory.mktemp(f"class-{assignment}")
+        out = tmp_path_factory.mktemp(f"out-{assignment}")
+        make_class(assignment, folder)
+        done = grade(assignment, folder, out)
+        results = json.loads((out / "results.json").read_text())
+        with open(out / "grades.csv", newline="") as f:
+            rows = {row["student_id"]: row for row in csv.DictReader(f)}
+        _GRADED[assignment] = (out, results, rows, done, folder)
+    return _GRADED[assignment]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    return graded_class(ASSIGNMENT, tmp_path_factory)[:4]
 
 
 @pytest.fixture(scope="module")
 def submissions(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("submissions")
-    answers = solution_answers(ASSIGNMENT)
-    make_submission(ASSIGNMENT, folder / "solution", answers)
-    make_submission(ASSIGNMENT, folder / "released")
-    for name in MISTAKES:
-        functions, _ = sample(ASSIGNMENT, name)
-        make_submission(ASSIGNMENT, folder / name, {**answers, **functions})
-    (folder / "not json").mkdir()
-    (folder / "not json" / f"{ASSIGNMENT}.ipynb").write_text("{ this is not a notebook")
-    (folder / "nothing handed in").mkdir()
-    (folder / "wrong name").mkdir()
-    shutil.copy(folder / "solution" / f"{ASSIGNMENT}.ipynb", folder / "wrong name" / "homework.ipynb")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def graded(submissions, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    done = grade(submissions, out)
-    results = json.loads((out / "results.json").read_text())
-    with open(out / "grades.csv", newline="") as f:
-        rows = {row["student_id"]: row for row in csv.DictReader(f)}
-    return out, results, rows, done
+    return graded_class(ASSIGNMENT, tmp_path_factory)[4]
 
 
 def test_grades_csv_has_a_row_per_student_with_the_contract_columns(graded, submissions):
@@ -53,12 +73,14 @@ def test_grades_csv_has_a_row_per_student_with_the_contract_columns(graded, subm
     header = (out / "grades.csv").read_text().splitlines()[0]
     assert header == "student_id,assignment,score,max_score,status"
     assert set(rows) == {p.name for p in submissions.iterdir()}
-    assert {row["max_score"] for row in rows.values()} == {"14"}
+    assert {row["max_score"] for row in rows.values()} == {str(total_points(ASSIGNMENT))}
 
 
-def test_solution_scores_full_marks_and_released_notebook_scores_zero(graded):
-    _, results, rows, _ = graded
-    assert (rows["solution"]["score"], rows["solution"]["status"]) == ("14", "graded")
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_scores_full_marks_and_released_notebook_scores_zero(assignment, tmp_path_factory):
+    _, results, rows, _, _ = graded_class(assignment, tmp_path_factory)
+    full = str(total_points(assignment))
+    assert (rows["solution"]["score"], rows["solution"]["status"]) == (full, "graded")
     assert (rows["released"]["score"], rows["released"]["status"]) == ("0", "graded")
     for test in results["students"]["released"]["tests"]:
         assert "not written yet" in test["message"], test
@@ -73,28 +95,30 @@ def test_broken_submissions_get_a_status_and_a_reason(graded):
     assert "homework.ipynb" in results["students"]["wrong name"]["message"]
 
 
-@pytest.mark.parametrize("name", MISTAKES)
-def test_a_named_mistake_loses_its_tests_and_the_feedback_names_it(graded, name):
-    out, results, rows, _ = graded
-    _, expect = sample(ASSIGNMENT, name)
+@pytest.mark.parametrize("assignment, name", MISTAKES)
+def test_a_named_mistake_loses_its_tests_and_the_feedback_names_it(assignment, name, tmp_path_factory):
+    out, results, rows, _, _ = graded_class(assignment, tmp_path_factory)
+    _, expect = sample(assignment, name)
     student = results["students"][name]
     failed = [t for t in student["tests"] if not t["passed"]]
     assert sorted(t["grade_id"] for t in failed) == sorted(expect["LOST_TESTS"])
     lost = sum(t["max_points"] - t["points"] for t in failed)
-    assert float(rows[name]["score"]) == 14 - lost
-    named = f"Likely mistake: {expect['EXPECTED_MISTAKE']}."
-    assert any(named in t["message"] for t in failed), [t["message"] for t in failed]
-    for t in failed:  # the message says on which input, what came back, what was expected
-        assert "expected" in t["message"] and "(" in t["message"], t["message"]
-    html = (out / "feedback" / name / f"{ASSIGNMENT}.html").read_text()
-    assert named in html
+    assert float(rows[name]["score"]) == total_points(assignment) - lost
+    for t in failed:  # the message says on which input, and what came back or was used
+        assert "(" in t["message"] and ("expected" in t["message"] or " uses " in t["message"]), t["message"]
+    html = (out / "feedback" / name / f"{assignment}.html").read_text()
     for code in HIDDEN_CODE:
         assert code not in html
+    if expect["EXPECTED_MISTAKE"]:
+        named = f"Likely mistake: {expect['EXPECTED_MISTAKE']}."
+        assert any(named in t["message"] for t in failed), [t["message"] for t in failed]
+        assert named in html
 
 
 def test_one_wrong_function_loses_exactly_that_functions_points(graded):
     _, _, rows, _ = graded
-    assert float(rows["output_size_not_floored"]["score"]) == 14 - points_of(ASSIGNMENT, "conv_output_size")
+    assert float(rows["output_size_not_floored"]["score"]) == (
+        total_points(ASSIGNMENT) - points_of(ASSIGNMENT, "conv_output_size"))
 
 
 def test_feedback_loads_nothing_from_outside(graded):
@@ -116,7 +140,7 @@ def test_class_report_is_self_contained(graded):
 
 def test_grading_the_same_folder_twice_gives_identical_results(graded, submissions, tmp_path):
     out, _, _, _ = graded
-    grade(submissions, tmp_path)
+    grade(ASSIGNMENT, submissions, tmp_path)
     for name in ("grades.csv", "results.json"):
         assert (tmp_path / name).read_text() == (out / name).read_text()
 
@@ -124,7 +148,7 @@ def test_grading_the_same_folder_twice_gives_identical_results(graded, submissio
 def test_nbgraders_submitted_layout_is_accepted(tmp_path):
     folder = tmp_path / "course" / "submitted" / "alice" / ASSIGNMENT
     make_submission(ASSIGNMENT, folder, solution_answers(ASSIGNMENT))
-    grade(tmp_path / "course", tmp_path / "out")
+    grade(ASSIGNMENT, tmp_path / "course", tmp_path / "out")
     assert "alice,ex01-shapes-and-counts,14,14,graded" in (tmp_path / "out" / "grades.csv").read_text()
 
 
