@@ -35,10 +35,18 @@ class Mistake:
         return differs and wrong == answer
 
 
+def _show(value):
+    """An argument as the message shows it: arrays by dtype and shape, the rest by repr."""
+    shape, dtype = getattr(value, "shape", None), getattr(value, "dtype", None)
+    if shape is not None and dtype is not None:
+        return f"<{dtype} array of shape {tuple(shape)}>"
+    return repr(value)
+
+
 def call_text(fn, args, kwargs):
     """How the call looks when typed: conv_output_size(32, 3, stride=2)."""
     name = getattr(fn, "__name__", "function")
-    parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
+    parts = [_show(a) for a in args] + [f"{k}={_show(v)}" for k, v in kwargs.items()]
     return f"{name}({', '.join(parts)})"
 
 
@@ -319,3 +327,246 @@ RECEPTIVE_FIELD_MISTAKES = Mistakes([
     (([(3, 1), (3, 1)],), {}), (([(3, 2), (3, 2), (3, 1)],), {}),
     (([(3, 1, 2), (3, 1)],), {}), (([(5, 2), (3, 1, 2)],), {}),
 ])
+
+
+# ---------------------------------------------------------------------------------------
+# Arrays. Comparisons use only methods of numpy's own ndarray type (a submission cannot
+# patch those), never np.allclose or numpy.testing (it can patch those).
+
+LIBRARY_CONVOLUTIONS = {
+    "torch": ["conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d"],
+    "torch.nn.functional": ["conv1d", "conv2d", "conv_transpose2d", "max_pool2d",
+                            "avg_pool2d", "unfold", "adaptive_avg_pool2d", "adaptive_max_pool2d"],
+    "scipy.signal": ["convolve", "correlate", "convolve2d", "correlate2d", "fftconvolve",
+                     "oaconvolve"],
+    "scipy.ndimage": ["convolve", "correlate", "maximum_filter", "uniform_filter"],
+    "numpy": ["convolve", "correlate"],
+}
+FORBIDDEN_MODULES = ("torch", "scipy.signal", "scipy.ndimage")
+SHORTCUT = Mistake(
+    "library convolution used",
+    "This exercise is about writing the convolution yourself, so a library convolution "
+    "earns no points here. numpy is fair, including sliding_window_view and einsum.",
+    lambda *args, **kwargs: None)
+
+
+class _Tripwire:
+    def __init__(self, name):
+        self.name = name
+
+    def __call__(self, *args, **kwargs):
+        raise _ShortcutUsed(self.name)
+
+
+class _ShortcutUsed(Exception):
+    pass
+
+
+def _referenced_library(fn, seen=None):
+    """A library convolution or module the function (or a helper of the same notebook it
+    calls) refers to by a global name, or None."""
+    import inspect
+    import sys
+    seen = set() if seen is None else seen
+    code = getattr(fn, "__code__", None)
+    if code is None or code in seen:
+        return None
+    seen.add(code)
+    codes, names = [code], set()
+    while codes:
+        current = codes.pop()
+        names.update(current.co_names)
+        codes.extend(c for c in current.co_consts if inspect.iscode(c))
+    forbidden = {id(getattr(sys.modules[m], f)): f"{m}.{f}"
+                 for m, fs in LIBRARY_CONVOLUTIONS.items() if m in sys.modules and m != "numpy"
+                 for f in fs if hasattr(sys.modules[m], f)}
+    for name in names:
+        value = fn.__globals__.get(name)
+        module = getattr(value, "__name__", "") if inspect.ismodule(value) else ""
+        if id(value) in forbidden:
+            return forbidden[id(value)]
+        if module.startswith(FORBIDDEN_MODULES):
+            return module
+        if inspect.isfunction(value) and value.__globals__ is fn.__globals__:
+            found = _referenced_library(value, seen)
+            if found:
+                return found
+    return None
+
+
+def _call_without_libraries(fn, args, kwargs):
+    """Call the student's function with library convolutions replaced by tripwires."""
+    __tracebackhide__ = True
+    import importlib
+    call = call_text(fn, args, kwargs)
+    found = _referenced_library(fn)
+    saved = []
+    try:
+        for module_name, names in LIBRARY_CONVOLUTIONS.items():
+            module = importlib.import_module(module_name)
+            for name in names:
+                if hasattr(module, name):
+                    saved.append((module, name, getattr(module, name)))
+                    setattr(module, name, _Tripwire(f"{module_name}.{name}"))
+        try:
+            answer = _call(fn, args, kwargs) if not found else None
+        except AssertionError as error:
+            if isinstance(error.__context__, _ShortcutUsed):
+                found = str(error.__context__)
+            else:
+                raise
+    finally:
+        for module, name, original in reversed(saved):
+            setattr(module, name, original)
+    if found:
+        raise AssertionError(f"{call} uses {found}.\nLikely mistake: {SHORTCUT.name}. "
+                             f"{SHORTCUT.explanation}")
+    return answer
+
+
+def _close(a, b, rtol, atol):
+    """Elementwise |a - b| <= atol + rtol * |b| on float64 ndarrays (NaN is never close)."""
+    return bool((abs(a - b) <= atol + rtol * abs(b)).all())
+
+
+def expect_array(fn, args, kwargs, expected, mistakes=(), rtol=1e-5, atol=1e-6):
+    """The call must return a numpy array equal to `expected` within the tolerance
+    (float32 results agree with float64 references to about 1e-6 relative)."""
+    __tracebackhide__ = True
+    import numpy as np
+    call = call_text(fn, args, kwargs)
+    expected = np.array(expected, dtype="float64")
+    answer = _call_without_libraries(fn, args, kwargs)
+    if type(answer) is not np.ndarray:  # exactly: no subclass with a friendly ==
+        raise AssertionError(f"{call} returned a {type(answer).__name__}; expected a numpy "
+                             f"array of shape {expected.shape}.")
+    if answer.dtype.kind not in "fiu":
+        raise AssertionError(f"{call} returned an array of {answer.dtype}; expected numbers.")
+    got = answer.astype("float64")
+    if got.shape == expected.shape and _close(got, expected, rtol, atol):
+        return
+    diagnosis = ""
+    for mistake in mistakes:
+        try:
+            wrong = mistake.variant(*args, **kwargs)
+        except Exception:
+            continue
+        if wrong is None:
+            continue
+        wrong = np.array(wrong, dtype="float64")
+        if wrong.shape == got.shape and _close(got, wrong, rtol, atol) and not (
+                wrong.shape == expected.shape and _close(wrong, expected, rtol, atol)):
+            diagnosis = f"\nLikely mistake: {mistake.name}. {mistake.explanation}"
+            break
+    if got.shape != expected.shape:
+        raise AssertionError(f"{call} returned shape {got.shape}; expected {expected.shape}."
+                             + diagnosis)
+    error = abs(got - expected)
+    worst = np.unravel_index(error.argmax(), error.shape)
+    raise AssertionError(
+        f"{call} returned wrong values: off by up to {error.max():.3g}; at index "
+        f"{tuple(int(i) for i in worst)} it gave {got[worst]:.6g} where {expected[worst]:.6g} "
+        f"was expected." + diagnosis)
+
+
+# Known mistakes of the convolution-by-hand functions, as torch computations in float64.
+
+def _t(array):
+    import numpy as np
+    import torch
+    return torch.from_numpy(np.array(array, dtype="float64"))
+
+
+def _conv(x, w, b=None, stride=1, padding=0):
+    import torch.nn.functional as F
+    return F.conv2d(_t(x), _t(w), None if b is None else _t(b), stride=_pair(stride),
+                    padding=_pair(padding)).numpy()
+
+
+def _swapped(value):
+    return tuple(reversed(_pair(value)))
+
+
+def _one_side_padding(x, w, b=None, stride=1, padding=0):
+    import numpy as np
+    ph, pw = _pair(padding)
+    if not (ph or pw):
+        return None
+    padded = np.pad(np.array(x, dtype="float64"), ((0, 0), (0, 0), (ph, 0), (pw, 0)))
+    return _conv(padded, w, b, stride, 0)
+
+
+CORR2D_MISTAKES = Mistakes([
+    Mistake("kernel flipped",
+            "That is true convolution. Deep-learning libraries compute cross-correlation: "
+            "the kernel slides over the image as it is, without flipping.",
+            lambda image, kernel: _conv(_t(image)[None, None], _t(kernel).flip(0, 1)[None, None])[0, 0]),
+], probes=[])
+
+CONV2D_MISTAKES = Mistakes([
+    Mistake("kernel flipped",
+            "That is true convolution. Deep-learning libraries compute cross-correlation: "
+            "the kernel slides over the image as it is, without flipping.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, _t(w).flip(2, 3).numpy(), b, stride, padding)),
+    Mistake("bias dropped",
+            "Each output channel adds its bias b[o] to every position.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, w, None, stride, padding) if b is not None else None),
+    Mistake("padding on one side only",
+            "Padding P adds P zeros on each side: top and bottom, left and right.",
+            _one_side_padding),
+    Mistake("input channels not summed (only the first used)",
+            "Each output channel sums the cross-correlations of all input channels.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(_t(x)[:, :1].numpy(), _t(w)[:, :1].numpy(), b, stride, padding)
+                if len(x[0]) > 1 else None),
+    Mistake("input channels averaged instead of summed",
+            "Each output channel sums over input channels; it does not divide by their number.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, _t(w).numpy() / len(x[0]), b, stride, padding) if len(x[0]) > 1 else None),
+    Mistake("height and width swapped",
+            "A pair means (height, width): stride=(SH, SW) and padding=(PH, PW).",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, w, b, _swapped(stride), _swapped(padding))
+                if (_pair(stride)[0] != _pair(stride)[1] or _pair(padding)[0] != _pair(padding)[1])
+                else None),
+    Mistake("stride ignored",
+            "With stride S the window moves S pixels at a time.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, w, b, 1, padding) if _pair(stride) != (1, 1) else None),
+], probes=[])
+
+
+def _pool(kind, x, kernel_size, stride):
+    import torch.nn.functional as F
+    pool = F.max_pool2d if kind == "max" else F.avg_pool2d
+    return pool(_t(x), _pair(kernel_size), _pair(stride)).numpy()
+
+
+def _pool_mistakes(kind):
+    other = "avg" if kind == "max" else "max"
+    return Mistakes([
+        Mistake("pooling stride defaulting to 1",
+                "In PyTorch, stride=None means stride = kernel_size: windows do not overlap.",
+                lambda x, kernel_size, stride=None:
+                    _pool(kind, x, kernel_size, 1) if stride is None and _pair(kernel_size) != (1, 1)
+                    else None),
+        Mistake("height and width swapped",
+                "A pair means (height, width): kernel_size=(KH, KW), stride=(SH, SW).",
+                lambda x, kernel_size, stride=None:
+                    _pool(kind, x, _swapped(kernel_size), _swapped(stride if stride is not None else kernel_size))),
+        Mistake(f"{other} pooling computed instead",
+                f"This function computes the {kind} of each window.",
+                lambda x, kernel_size, stride=None:
+                    _pool(other, x, kernel_size, stride if stride is not None else kernel_size)),
+    ] + ([Mistake("window sum instead of mean",
+                  "Average pooling divides each window's sum by KH*KW.",
+                  lambda x, kernel_size, stride=None:
+                      _pool("avg", x, kernel_size, stride if stride is not None else kernel_size)
+                      * _pair(kernel_size)[0] * _pair(kernel_size)[1])] if kind == "avg" else []),
+        probes=[])
+
+
+MAX_POOL2D_MISTAKES = _pool_mistakes("max")
+AVG_POOL2D_MISTAKES = _pool_mistakes("avg")
