@@ -18,7 +18,7 @@ book: $(VENV)/installed
 	@echo "The book is in _build/html/index.html"
 
 test: $(VENV)/installed
-	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider --nbmake --nbmake-timeout=300 tests book solutions
+	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider --nbmake --nbmake-timeout=300 tests solutions
 
 # one assignment with `make release A=ex01-shapes-and-counts`
 release: $(VENV)/installed

@@ -52,6 +52,7 @@ def grade_all(assignment, submissions, feedback_dir, jobs, timeout, isolation, p
     with tempfile.TemporaryDirectory(prefix="autograde-") as work:
         work = Path(work)
         template = worker.prepare_template(assignment, work / "template")
+        worker.preload()
         results = [None] * len(submissions)
         pending = deque()
         for index, submission in enumerate(submissions):

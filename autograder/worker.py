@@ -26,6 +26,18 @@ NOT_COPIED = shutil.ignore_patterns(".*", "__pycache__")
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2  # a bigger "notebook" is not a student's work
 
 
+def preload():
+    """Import, once in the parent, what grading would import lazily in every forked
+    grading process (kernel specs, feedback templates, markdown, highlighting)."""
+    import IPython  # noqa: F401
+    import ipykernel.kernelspec  # noqa: F401
+    import jinja2  # noqa: F401
+    import mistune  # noqa: F401
+    import pygments.formatters.html  # noqa: F401
+    import pygments.lexers  # noqa: F401
+    from nbconvert.exporters import HTMLExporter  # noqa: F401
+
+
 def prepare_template(assignment, root):
     """Generate the assignment once in `root`; return what every grading run needs."""
     root = Path(root)

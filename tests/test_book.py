@@ -1,19 +1,60 @@
-"""The book builds strictly into a fresh folder and its pages work offline."""
+"""The book: every chapter runs top to bottom, once, in under two minutes; the book then
+builds strictly from those runs into a fresh folder, and its pages work offline."""
+import shutil
+import time
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
+from nbclient import NotebookClient
 
 from conftest import PYTHON, is_external, loaded_urls, run
 from samples import REPO
 
 
+CHAPTER_SECONDS = 120  # every chapter runs top to bottom in under 2 minutes on 2 cores
+
+
 @pytest.fixture(scope="module")
-def html(tmp_path_factory):
+def executed(tmp_path_factory):
+    """Each chapter of the toc executed once, top to bottom, into a copy of the book;
+    returns the copy and the seconds each chapter took."""
+    src = tmp_path_factory.mktemp("book-src")
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(REPO / name, src / name)
+    for folder in ("book", "exercises"):
+        shutil.copytree(REPO / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    seconds = {}
+    for name in toc_files():
+        path = src / f"{name}.ipynb"
+        if not path.is_file() or name.startswith("exercises/"):
+            continue  # pages, and released exercises (not executed by design)
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+        seconds[name] = time.perf_counter() - start
+        nbformat.write(nb, path)
+    config = yaml.safe_load((src / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "off"  # executed above, once
+    (src / "_config.yml").write_text(yaml.safe_dump(config))
+    return src, seconds
+
+
+@pytest.fixture(scope="module")
+def html(executed, tmp_path_factory):
+    src, _ = executed
     out = tmp_path_factory.mktemp("book")
-    run([str(Path(PYTHON).parent / "jupyter-book"), "build", str(REPO),
+    run([str(Path(PYTHON).parent / "jupyter-book"), "build", str(src),
          "--path-output", str(out), "-W", "-n", "--keep-going"], timeout=1800)
     return out / "_build" / "html"
+
+
+def test_every_chapter_runs_in_under_two_minutes(executed):
+    _, seconds = executed
+    assert seconds, "no chapter was executed"
+    slow = {name: round(s) for name, s in seconds.items() if s > CHAPTER_SECONDS}
+    assert not slow, f"chapters over {CHAPTER_SECONDS} s: {slow}"
 
 
 def toc_files():
