@@ -429,44 +429,72 @@ def _close(a, b, rtol, atol):
     return bool((abs(a - b) <= atol + rtol * abs(b)).all())
 
 
-def expect_array(fn, args, kwargs, expected, mistakes=(), rtol=1e-5, atol=1e-6):
-    """The call must return a numpy array equal to `expected` within the tolerance
-    (float32 results agree with float64 references to about 1e-6 relative)."""
+def _compare(call, label, got, expected, rtol, atol):
+    """None when `got` matches; otherwise the sentence saying how it differs."""
+    import numpy as np
+    if type(got) is not np.ndarray:  # exactly: no subclass with a friendly ==
+        return f"{call} returned {label}a {type(got).__name__}; expected a numpy array of shape {expected.shape}."
+    if got.dtype.kind not in "fiu":
+        return f"{call} returned {label}an array of {got.dtype}; expected numbers."
+    got = got.astype("float64")
+    if got.shape != expected.shape:
+        return f"{call} returned {label}shape {got.shape}; expected {expected.shape}."
+    if _close(got, expected, rtol, atol):
+        return None
+    error = abs(got - expected)
+    worst = np.unravel_index(error.argmax(), error.shape)
+    return (f"{call} returned {label}wrong values: off by up to {error.max():.3g}; at index "
+            f"{tuple(int(i) for i in worst)} it gave {got[worst]:.6g} where "
+            f"{expected[worst]:.6g} was expected.")
+
+
+def _matches(got, wrong, expected, rtol, atol):
+    """Whether the answer equals a wrong variant that differs from the right answer."""
+    import numpy as np
+    if wrong is None or type(got) is not np.ndarray:
+        return False
+    wrong = np.array(wrong, dtype="float64")
+    got = got.astype("float64")
+    same_as_right = wrong.shape == expected.shape and _close(wrong, expected, rtol, atol)
+    return wrong.shape == got.shape and _close(got, wrong, rtol, atol) and not same_as_right
+
+
+def expect_arrays(fn, args, kwargs, expected, mistakes=(), rtol=1e-5, atol=1e-6, names=None):
+    """The call must return arrays equal to `expected` (a tuple of arrays, or one array)
+    within the tolerance; `names` label the parts of a tuple ("dx", "dw", "db").
+    A mistake's variant returns the same structure as the function."""
     __tracebackhide__ = True
     import numpy as np
     call = call_text(fn, args, kwargs)
-    expected = np.array(expected, dtype="float64")
+    single = not isinstance(expected, tuple)
+    parts = [np.array(e, dtype="float64") for e in ((expected,) if single else expected)]
     answer = _call_without_libraries(fn, args, kwargs)
-    if type(answer) is not np.ndarray:  # exactly: no subclass with a friendly ==
-        raise AssertionError(f"{call} returned a {type(answer).__name__}; expected a numpy "
-                             f"array of shape {expected.shape}.")
-    if answer.dtype.kind not in "fiu":
-        raise AssertionError(f"{call} returned an array of {answer.dtype}; expected numbers.")
-    got = answer.astype("float64")
-    if got.shape == expected.shape and _close(got, expected, rtol, atol):
-        return
-    diagnosis = ""
-    for mistake in mistakes:
-        try:
-            wrong = mistake.variant(*args, **kwargs)
-        except Exception:
+    if single:
+        answer = (answer,)
+    elif type(answer) not in (tuple, list) or len(answer) != len(parts):
+        raise AssertionError(f"{call} returned {type(answer).__name__}; expected a tuple "
+                             f"({', '.join(names or [])}) of {len(parts)} arrays.")
+    for index, (got, right) in enumerate(zip(answer, parts)):
+        label = "" if single else f"{names[index]} with "
+        problem = _compare(call, label, got, right, rtol, atol)
+        if problem is None:
             continue
-        if wrong is None:
-            continue
-        wrong = np.array(wrong, dtype="float64")
-        if wrong.shape == got.shape and _close(got, wrong, rtol, atol) and not (
-                wrong.shape == expected.shape and _close(wrong, expected, rtol, atol)):
-            diagnosis = f"\nLikely mistake: {mistake.name}. {mistake.explanation}"
-            break
-    if got.shape != expected.shape:
-        raise AssertionError(f"{call} returned shape {got.shape}; expected {expected.shape}."
-                             + diagnosis)
-    error = abs(got - expected)
-    worst = np.unravel_index(error.argmax(), error.shape)
-    raise AssertionError(
-        f"{call} returned wrong values: off by up to {error.max():.3g}; at index "
-        f"{tuple(int(i) for i in worst)} it gave {got[worst]:.6g} where {expected[worst]:.6g} "
-        f"was expected." + diagnosis)
+        for mistake in mistakes:
+            try:
+                wrong = mistake.variant(*args, **kwargs)
+            except Exception:
+                continue
+            if wrong is not None and _matches(got, wrong if single else wrong[index], right, rtol, atol):
+                problem += f"\nLikely mistake: {mistake.name}. {mistake.explanation}"
+                break
+        raise AssertionError(problem)
+
+
+def expect_array(fn, args, kwargs, expected, mistakes=(), rtol=1e-5, atol=1e-6):
+    """The call must return one numpy array equal to `expected` within the tolerance
+    (float32 results agree with float64 references to about 1e-6 relative)."""
+    __tracebackhide__ = True
+    expect_arrays(fn, args, kwargs, expected, mistakes, rtol, atol)
 
 
 # Known mistakes of the convolution-by-hand functions, as torch computations in float64.
@@ -570,3 +598,115 @@ def _pool_mistakes(kind):
 
 MAX_POOL2D_MISTAKES = _pool_mistakes("max")
 AVG_POOL2D_MISTAKES = _pool_mistakes("avg")
+
+
+# Known mistakes of the backward passes. Each variant returns what the graded function
+# returns: (dx, dw, db) for conv2d_backward, dx for max_pool2d_backward.
+
+def _conv_grads(dout, x, w, stride=1, padding=0, flip=False, pad_kept=False):
+    import torch
+    import torch.nn.functional as F
+    x_ = _t(x)
+    ph, pw = _pair(padding)
+    if pad_kept:
+        x_, padding = F.pad(x_, (pw, pw, ph, ph)), 0
+    x_.requires_grad_(True)
+    w_ = _t(w).requires_grad_(True)
+    b_ = torch.zeros(len(w), dtype=torch.float64, requires_grad=True)
+    F.conv2d(x_, w_.flip(2, 3) if flip else w_, b_, _pair(stride), _pair(padding)).backward(_t(dout))
+    return x_.grad.numpy(), w_.grad.numpy(), b_.grad.numpy()
+
+
+def _conv_dx_overwritten(dout, x, w, stride=1, padding=0):
+    """dx where each window's contribution overwrites the previous ones."""
+    import numpy as np
+    sh, sw = _pair(stride)
+    ph, pw = _pair(padding)
+    n, c, h, wd = np.shape(x)
+    kh, kw = np.shape(w)[2:]
+    dxp = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))
+    dout, w = np.array(dout, dtype="float64"), np.array(w, dtype="float64")
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            dxp[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] = np.einsum("no,ockl->nckl", dout[:, :, i, j], w)
+    return dxp[:, :, ph:ph + h, pw:pw + wd]
+
+
+def _with(grads, index, value):
+    grads = list(grads)
+    grads[index] = value
+    return tuple(grads)
+
+
+CONV2D_BACKWARD_MISTAKES = Mistakes([
+    Mistake("gradient not accumulated over overlapping windows",
+            "A pixel inside several windows receives a gradient from each of them: add (+=), "
+            "do not assign.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 0,
+                _conv_dx_overwritten(dout, x, w, stride, padding))),
+    Mistake("bias gradient not summed over batch and space",
+            "b[o] is added at every position of every image: db[o] sums dout[:, o] over the "
+            "batch and both spatial axes.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 2, _t(dout).sum((2, 3)).numpy())),
+    Mistake("bias gradient not summed over batch and space",
+            "b[o] is added at every position of every image: db[o] sums dout[:, o] over the "
+            "batch and both spatial axes.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 2, _t(dout).sum(0).numpy())),
+    Mistake("kernel flipped in the input gradient",
+            "dx sends each dout value back through the same weights that produced it: "
+            "dx[.., i*S + a, j*S + b] += dout[.., i, j] * w[.., a, b], no flip of w by hand.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 0,
+                _conv_grads(dout, x, w, stride, padding, flip=True)[0])),
+    Mistake("padding not removed from dx",
+            "The gradient of the padded input includes the padding; dx is the gradient of x "
+            "itself: crop P rows and columns from each side.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 0,
+                _conv_grads(dout, x, w, stride, padding, pad_kept=True)[0])
+            if _pair(padding) != (0, 0) else None),
+    Mistake("weight gradient averaged over the batch",
+            "The loss sums over the batch here: dw sums the contributions of all images.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 1,
+                _conv_grads(dout, x, w, stride, padding)[1] / len(x)) if len(x) > 1 else None),
+], probes=[])
+
+
+def _pool_dx_overwritten(dout, x, kernel_size, stride=None):
+    import numpy as np
+    kh, kw = _pair(kernel_size)
+    sh, sw = _pair(stride if stride is not None else kernel_size)
+    x, dout = np.array(x, dtype="float64"), np.array(dout, dtype="float64")
+    dx = np.zeros_like(x)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            window = x[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+            flat = window.reshape(*window.shape[:2], -1)
+            mask = (np.arange(flat.shape[-1]) == flat.argmax(-1)[..., None]).reshape(window.shape)
+            region = dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+            region[mask] = 0.0   # overwrite: what an earlier window sent is lost
+            region += mask * dout[:, :, i:i + 1, j:j + 1]
+    return dx
+
+
+def _avg_pool_dx(dout, x, kernel_size, stride=None):
+    import torch.nn.functional as F
+    x_ = _t(x).requires_grad_(True)
+    F.avg_pool2d(x_, _pair(kernel_size), _pair(stride if stride is not None else kernel_size)).backward(_t(dout))
+    return x_.grad.numpy()
+
+
+MAX_POOL2D_BACKWARD_MISTAKES = Mistakes([
+    Mistake("gradient not accumulated over overlapping windows",
+            "When windows overlap, one pixel can be the maximum of several: add (+=) what "
+            "each window sends, do not assign.",
+            _pool_dx_overwritten),
+    Mistake("gradient spread over the whole window",
+            "That is average pooling's gradient. Max pooling sends each dout value to the "
+            "window's maximum only.",
+            _avg_pool_dx),
+], probes=[])
