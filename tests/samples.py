@@ -64,3 +64,10 @@ def points_of(assignment, function):
     return sum(cell.metadata["nbgrader"]["points"] for cell in nb.cells
                if cell.metadata.get("nbgrader", {}).get("grade")
                and cell.metadata["nbgrader"]["grade_id"].startswith(function + "_"))
+
+
+def total_points(assignment):
+    """Points of all the assignment's test cells."""
+    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return sum(cell.metadata["nbgrader"]["points"] for cell in nb.cells
+               if cell.metadata.get("nbgrader", {}).get("grade"))

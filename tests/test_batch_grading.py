@@ -7,20 +7,13 @@ import shutil
 import pytest
 
 from conftest import PYTHON, is_external, loaded_urls, run
-from samples import REPO, SAMPLES, make_submission, points_of, sample, solution_answers
+from samples import SAMPLES, make_submission, points_of, sample, solution_answers, total_points
 
 ASSIGNMENTS = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
 MISTAKES = [(a, p.stem) for a in ASSIGNMENTS for p in sorted((SAMPLES / a).glob("*.py"))]
 HIDDEN_CODE = ["BEGIN HIDDEN TESTS", "importlib.reload", "rng = ", "reference("]
 ASSIGNMENT = "ex01-shapes-and-counts"  # the broken-submission cases use this one
 _GRADED = {}
-
-
-def total_points(assignment):
-    import nbformat
-    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    return sum(c.metadata["nbgrader"]["points"] for c in nb.cells
-               if c.metadata.get("nbgrader", {}).get("grade"))
 
 
 def grade(assignment, submissions, out, *extra):
