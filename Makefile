@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # nbgrader runs its helper commands (alembic) from PATH
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# idle OpenMP threads sleep instead of spinning: on 2 shared cores spinning made
+# training 10-30x slower while another notebook or grading ran beside it
+export OMP_WAIT_POLICY := PASSIVE
 
 .PHONY: book test release clean
 

@@ -96,6 +96,7 @@ def _kernel_config(scratch, assignment, isolation, cgroups):
     ipc.mkdir()
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[variable] = str(isolation["threads"])  # inherited by the kernel
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"  # idle threads sleep: kernels share the cores
     prefix = sandbox.limits_command(isolation["limits"], cgroups)
     config = Config()
     if isolation["sandbox"] == "bwrap":

@@ -2,7 +2,7 @@
 import time
 
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm  # text, not a widget: the built book shows it as it is
 
 
 def train_epoch(model, loader, optimizer, loss_fn):
