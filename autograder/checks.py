@@ -10,9 +10,12 @@ This file is copied next to every released exercise notebook, and the grader put
 course's copy back before grading, so an edited copy changes nothing.
 """
 
+import importlib
+import inspect
 import math
 import numbers
 import operator
+import sys
 
 __tracebackhide__ = True  # IPython and pytest hide frames of this module in tracebacks
 
@@ -365,8 +368,6 @@ class _ShortcutUsed(Exception):
 def _referenced_library(fn, seen=None):
     """A library convolution or module the function (or a helper of the same notebook it
     calls) refers to by a global name, or None."""
-    import inspect
-    import sys
     seen = set() if seen is None else seen
     code = getattr(fn, "__code__", None)
     if code is None or code in seen:
@@ -397,7 +398,6 @@ def _referenced_library(fn, seen=None):
 def _call_without_libraries(fn, args, kwargs):
     """Call the student's function with library convolutions replaced by tripwires."""
     __tracebackhide__ = True
-    import importlib
     call = call_text(fn, args, kwargs)
     found = _referenced_library(fn)
     saved = []

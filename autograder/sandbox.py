@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,7 +116,6 @@ class Cgroups:
                 except FileNotFoundError:
                     break
                 except OSError:  # processes still exiting
-                    import time
                     time.sleep(0.1)
 
 
