@@ -15,12 +15,6 @@ from tqdm import tqdm
 from autograder import worker
 
 
-def _empty_result(template, submission, status, message):
-    return {"student_id": submission.student_id, "assignment": template["assignment"],
-            "status": status, "score": 0.0, "max_score": template["max_score"],
-            "message": message, "tests": []}
-
-
 def _kill_tree(pid):
     """Stop a grading process and everything it started (its kernel, the student's children)."""
     try:
@@ -40,8 +34,8 @@ def _collect(template, submission, process, scratch):
     result_file = Path(scratch) / "result.json"
     if result_file.is_file():
         return json.loads(result_file.read_text())
-    return _empty_result(template, submission, "error",
-                         f"the grading process died (exit code {process.exitcode})")
+    return worker.ungraded(template, submission.student_id, "error",
+                           f"the grading process died (exit code {process.exitcode})")
 
 
 def grade_all(assignment, submissions, feedback_dir, jobs, timeout, isolation, progress=True):
@@ -61,8 +55,8 @@ def grade_all(assignment, submissions, feedback_dir, jobs, timeout, isolation, p
             else:
                 found = sorted(p.name for p in submission.folder.glob("*.ipynb"))
                 expected = ", ".join(f"{n}.ipynb" for n in template["notebooks"])
-                results[index] = _empty_result(
-                    template, submission, "missing",
+                results[index] = worker.ungraded(
+                    template, submission.student_id, "missing",
                     f"no {expected} in the submission"
                     + (f" (found: {', '.join(found)})" if found else ""))
 
@@ -94,8 +88,8 @@ def grade_all(assignment, submissions, feedback_dir, jobs, timeout, isolation, p
                 elif now >= deadline:
                     _kill_tree(process.pid)
                     process.join()
-                    results[index] = _empty_result(
-                        template, submission, "timeout",
+                    results[index] = worker.ungraded(
+                        template, submission.student_id, "timeout",
                         f"grading was stopped after {timeout:g} s (the time limit)")
                 else:
                     continue

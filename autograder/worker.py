@@ -15,7 +15,6 @@ import nbformat
 import psutil
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
-
 from traitlets.config import Config
 
 from autograder import sandbox
@@ -24,6 +23,12 @@ from autograder.course import REPO_ROOT, copy_assignment_source, nbgrader_config
 STUDENT = "student"  # the id inside every scratch course
 NOT_COPIED = shutil.ignore_patterns(".*", "__pycache__")
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2  # a bigger "notebook" is not a student's work
+
+
+def ungraded(template, student_id, status, message=""):
+    """The result of a submission with no test run (yet): status, score 0 and why."""
+    return {"student_id": student_id, "assignment": template["assignment"], "status": status,
+            "score": 0.0, "max_score": template["max_score"], "message": message, "tests": []}
 
 
 def preload():
@@ -119,8 +124,7 @@ def grade(student_id, folder, template, scratch, isolation):
     """Grade one submission folder; return its result (status, score, tests)."""
     scratch = Path(scratch)
     assignment = template["assignment"]
-    result = {"student_id": student_id, "assignment": assignment, "status": "error",
-              "score": 0.0, "max_score": template["max_score"], "message": "", "tests": []}
+    result = ungraded(template, student_id, "error")
 
     shutil.copytree(Path(template["root"]) / "solutions", scratch / "solutions")
     shutil.copy(Path(template["root"]) / "gradebook.db", scratch / "gradebook.db")
@@ -205,9 +209,8 @@ def run_in_child(student_id, folder, template, scratch, isolation):
     try:
         result = grade(student_id, folder, template, scratch / "course", isolation)
     except Exception as error:
-        result = {"student_id": student_id, "assignment": template["assignment"],
-                  "status": "error", "score": 0.0, "max_score": template["max_score"],
-                  "tests": [], "message": f"grading failed: {type(error).__name__}: {error}"}
+        result = ungraded(template, student_id, "error",
+                          f"grading failed: {type(error).__name__}: {error}")
     finally:
         for child in psutil.Process().children(recursive=True):  # nothing may outlive grading
             with contextlib.suppress(psutil.NoSuchProcess):
