@@ -25,20 +25,21 @@ def solution_answers(assignment):
 def sample(assignment, name):
     """A sample submission under tests/submissions/: its answers and expectations.
 
-    Returns (answers, constants): the solution's answers with each top-level function of
-    the sample written after the right one in the cell that defines it (the later
+    Returns (answers, constants): the solution's answers with each top-level function or
+    class of the sample written after the right one in the cell that defines it (the later
     definition wins), and the module-level constants (EXPECTED_MISTAKE, LOST_TESTS...).
     """
     source = (SAMPLES / assignment / f"{name}.py").read_text()
     tree = ast.parse(source)
     functions = {node.name: ast.get_source_segment(source, node)
-                 for node in tree.body if isinstance(node, ast.FunctionDef)}
+                 for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     constants = {target.id: ast.literal_eval(node.value)
                  for node in tree.body if isinstance(node, ast.Assign)
                  for target in node.targets if isinstance(target, ast.Name)}
     answers = solution_answers(assignment)
     for function, code in functions.items():
-        cell = next(grade_id for grade_id, answer in answers.items() if f"def {function}(" in answer)
+        cell = next(grade_id for grade_id, answer in answers.items()
+                    if f"def {function}(" in answer or f"class {function}(" in answer)
         answers[cell] += "\n\n\n" + code
     return answers, constants
 

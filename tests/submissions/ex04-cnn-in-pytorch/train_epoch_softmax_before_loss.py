@@ -1,0 +1,17 @@
+"""Turns the scores into probabilities before CrossEntropyLoss, which expects logits.
+The digits classifier then learns too little (the training tests are lost too)."""
+EXPECTED_MISTAKE = "softmax before CrossEntropyLoss"
+LOST_TESTS = ["train_epoch_examples", "train_epoch_hidden",
+              "training_test_accuracy", "training_unseen_digits"]
+
+
+def train_epoch(model, loader, optimizer, loss_fn):
+    model.train()
+    losses = []
+    for images, labels in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(torch.softmax(model(images), dim=1), labels)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
