@@ -1,14 +1,18 @@
 """The book: every chapter runs top to bottom, once, in under two minutes; the book then
-builds strictly from those runs into a fresh folder, and its pages work offline."""
+builds strictly from those runs into a fresh folder, and its pages work offline, in a
+real browser too."""
+import re
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import nbformat
 import pytest
 import yaml
 from nbclient import NotebookClient
 
+from browser import chromium, serve
 from conftest import PYTHON, is_external, loaded_urls, run
 from samples import REPO
 
@@ -103,3 +107,140 @@ def test_exercise_pages_are_shown_but_not_executed(html):
     page = (html / "exercises" / "ex01-shapes-and-counts" / "ex01-shapes-and-counts.html").read_text()
     assert "raise" in page and "NotImplementedError" in page   # the stub students fill in
     assert 'class="cell_output' not in page and "most recent call last" not in page
+
+
+# In a real browser: Chromium opens every page of the built book once, served locally.
+
+SCREENSHOTS = REPO / "_build" / "screenshots"  # the first screen of each page, kept as an artifact
+RAW_TEX = re.compile(r"\\\(|\\\[|\$\$")  # delimiters MathJax replaces when it typesets
+
+# The page's text outside code and typeset math: no TeX should be left there.
+TEXT_OUTSIDE_CODE_JS = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode())
+    if (!walker.currentNode.parentElement.closest("pre, code, script, style, mjx-container"))
+      texts.push(walker.currentNode.textContent);
+  return texts.join(" ");
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser(html):
+    """(browser context, base URL of the built book served on localhost)."""
+    with chromium() as context, serve(html) as base:
+        yield context, base
+
+
+def open_page(context, url):
+    """Open url and wait for its load event (scripts, styles and images are in).
+    Returns the page and a list, filled as they happen, of its console and script errors,
+    failed requests and requests blocked for leaving localhost."""
+    page = context.new_page()
+    errors = []
+
+    def on_console(message):
+        if message.type == "error":
+            errors.append(f"console error: {message.text}")
+
+    def on_response(response):
+        if response.status >= 400:
+            errors.append(f"HTTP {response.status} for {response.url}")
+
+    def on_failed(request):
+        why = "blocked (outside localhost)" if request.url in context.blocked else request.failure
+        errors.append(f"request {why}: {request.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+    page.goto(url)
+    return page, errors
+
+
+def math_problems(page):
+    """What is wrong with the page's math, once MathJax has typeset it."""
+    if not page.evaluate("() => Boolean(window.MathJax?.startup?.promise)"):
+        return ["MathJax did not start"]
+    page.evaluate("() => MathJax.startup.promise")  # resolves when the first typesetting is done
+    untypeset = page.locator(".math:not(:has(mjx-container))").all_inner_texts()
+    problems = [f"math not typeset: {tex}" for tex in untypeset]
+    problems += [f"TeX error: {error}" for error in page.locator("mjx-merror").all_inner_texts()]
+    text = " ".join(page.evaluate(TEXT_OUTSIDE_CODE_JS).split())
+    problems += [f"raw TeX in the text: ...{text[max(m.start() - 40, 0):m.end() + 40]}..."
+                 for m in RAW_TEX.finditer(text)]
+    return problems
+
+
+@pytest.fixture(scope="module")
+def pages(browser):
+    """Every page of the toc opened once: name -> what was found on it. Saves the first
+    screen (1280x900) of each as _build/screenshots/<page>.png."""
+    context, base = browser
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()  # pages since removed from the toc
+    found = {}
+    for name in toc_files():
+        page, errors = open_page(context, f"{base}{name}.html")
+        formulas = page.locator(".math").count()  # Sphinx gives each formula the class "math"
+        found[name] = {
+            "broken images": page.eval_on_selector_all(
+                "img", "imgs => imgs.filter(i => !i.naturalWidth).map(i => i.getAttribute('src'))"),
+            "formulas": formulas,
+            "math": math_problems(page) if formulas else [],
+            "sidebar links": page.eval_on_selector_all("nav.bd-docs-nav a", "as => as.map(a => a.href)"),
+            "errors": errors,  # filled until the page closes: typesetting and screenshot load files too
+        }
+        page.screenshot(path=SCREENSHOTS / f"{Path(name).name}.png")
+        page.close()
+    return found
+
+
+def test_every_page_loads_in_a_browser_without_errors(pages):
+    problems = [f"{name}.html: {error}" for name, found in pages.items() for error in found["errors"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_image_loads(pages):
+    problems = [f"{name}.html: image {src} did not load"
+                for name, found in pages.items() for src in found["broken images"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_math_is_typeset(pages):
+    assert sum(found["formulas"] for found in pages.values()) > 0, "no page has math"
+    problems = [f"{name}.html: {problem}" for name, found in pages.items() for problem in found["math"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_sidebar_link_resolves(html, browser, pages):
+    context, _ = browser
+    linked_from = {}  # target -> a page whose sidebar links to it
+    for name, found in pages.items():
+        assert found["sidebar links"], f"{name}.html: no links in the sidebar"
+        for url in found["sidebar links"]:
+            linked_from.setdefault(url.split("#")[0], name)
+    for url, name in sorted(linked_from.items()):
+        status = context.request.get(url).status
+        target = html / urlparse(url).path.lstrip("/")
+        # a folder gets HTTP 200 too (a listing): the target must be a page
+        assert status == 200 and target.is_file(), \
+            f"{name}.html: sidebar link {url} answers HTTP {status}, page exists: {target.is_file()}"
+
+
+def test_search_finds_receptive_fields(browser):
+    context, base = browser
+    page, errors = open_page(context, f"{base}search.html?q=receptive+field")
+    summary = page.locator("#search-results .search-summary")
+    summary.filter(has_text=re.compile("found|did not match")).wait_for()  # the search is over
+    results = page.locator("#search-results li")
+    chapter = results.filter(has=page.locator("a[href*='05-receptive-fields']"))
+    assert chapter.count(), f"search.html: {summary.inner_text()!r}, but not book/05-receptive-fields: " \
+                            f"{results.locator('a').all_inner_texts()}"
+    # under each result, a passage of the page, fetched after the list, shows the words found
+    chapter.locator(".context").first.wait_for()
+    passages = " ".join(chapter.locator(".context").all_inner_texts()).lower()
+    assert "receptive field" in passages, f"search.html: passages shown for book/05: {passages!r}"
+    assert not errors, "search.html: " + "\n".join(errors)
