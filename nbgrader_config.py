@@ -4,5 +4,6 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, ROOT)  # so that the settings can name the course's own preprocessors
+if ROOT not in sys.path:  # so that the settings can name the course's own preprocessors
+    sys.path.insert(0, ROOT)  # (once: Jupyter's nbgrader extensions reload this file often)
 load_subconfig(os.path.join(ROOT, "autograder", "nbgrader_config.py"))  # noqa: F821

@@ -1,0 +1,240 @@
+"""A student's day: the released ex01 notebook in JupyterLab, driven in a real browser;
+nbgrader's validate command; and the nbgrader extensions a student's JupyterLab uses."""
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+
+import nbformat
+from browser import chromium
+from conftest import ENV, run
+from samples import make_submission, solution_answers
+
+ASSIGNMENT = "ex01-shapes-and-counts"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+SOLVED = "conv_output_size"  # the one function the student writes: the notebook's first
+NOT_WRITTEN = "raised NotImplementedError: the function is not written yet"
+WAIT_MS = 120_000  # generous: two shared cores
+
+
+def cells_of(path):
+    """The notebook's cell types, and for each function (in order) the index of its cell
+    and of its visible test cells (a released hidden test is only a comment)."""
+    nb = nbformat.read(path, as_version=4)
+    meta = [cell.metadata.get("nbgrader", {}) for cell in nb.cells]
+    has_code = [any(not line.startswith("#") for line in cell.source.splitlines() if line.strip())
+                for cell in nb.cells]
+    functions = {m["grade_id"]: i for i, m in enumerate(meta) if m.get("solution")}
+    tests = {f: [i for i, m in enumerate(meta)
+                 if m.get("grade") and m["grade_id"].startswith(f + "_") and has_code[i]]
+             for f in functions}
+    return [cell.cell_type for cell in nb.cells], functions, tests
+
+
+def expect(locator):
+    # imported here: without Playwright, chromium() skips the test with a clear message
+    from playwright.sync_api import expect as playwright_expect
+    return playwright_expect(locator)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyter_lab(root, tmp_path):
+    """`jupyter lab` serving `root` on 127.0.0.1 with a token; yields its base URL and
+    token. Its settings live in tmp_path, so no one's own JupyterLab settings apply."""
+    config = tmp_path / "jupyter-config"
+    # no "news" pop-up over the notebook (it would ask to fetch from the internet)
+    settings = config / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    env = {**ENV, "JUPYTER_CONFIG_DIR": str(config),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime")}
+    port, token = free_port(), secrets.token_hex(16)
+    args = ["jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"]
+    if os.geteuid() == 0:  # JupyterLab refuses root without it (containers, CI)
+        args.append("--allow-root")
+    log_path = tmp_path / "jupyter-lab.log"
+    log = open(log_path, "w")
+    lab = subprocess.Popen(args, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while True:  # until the server answers
+            assert lab.poll() is None, "JupyterLab stopped:\n" + log_path.read_text()
+            assert time.monotonic() < deadline, "JupyterLab did not start:\n" + log_path.read_text()
+            try:
+                with urllib.request.urlopen(f"{url}api/status?token={token}", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        yield url, token
+    finally:
+        lab.terminate()  # the server shuts its kernels down on SIGTERM
+        try:
+            lab.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            lab.kill()
+            lab.wait()
+        log.close()
+
+
+def wait_until_run(page, cell):
+    """Wait until `cell` has an execution count and no cell is queued or running."""
+    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"), timeout=WAIT_MS)
+    busy = page.locator(".jp-NotebookPanel .jp-InputPrompt", has_text="*")
+    expect(busy).to_have_count(0, timeout=WAIT_MS)
+
+
+# text_content, not inner_text: cells out of view are not rendered (content-visibility)
+def errors_in(cell):
+    errors = cell.locator('[data-mime-type="application/vnd.jupyter.stderr"]')
+    return "".join(errors.all_text_contents())
+
+
+def output_of(cell):
+    return "".join(cell.locator(".jp-OutputArea").all_text_contents())
+
+
+def test_a_student_writes_one_function_and_runs_the_notebook(course, tmp_path):
+    kinds, functions, tests = cells_of(course / "exercises" / ASSIGNMENT / NOTEBOOK)
+    others = [f for f in functions if f != SOLVED]
+    answer = solution_answers(ASSIGNMENT)[SOLVED]
+    with chromium() as browser, jupyter_lab(course, tmp_path) as (url, token):
+        browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=url[:-1])
+        page = browser.new_page()
+        page.goto(f"{url}lab?token={token}")
+
+        # open the notebook from the file browser, wait for its kernel
+        for name in ("exercises", ASSIGNMENT, NOTEBOOK):
+            item = page.locator(".jp-DirListing-content").get_by_text(name, exact=True)
+            item.dblclick(timeout=WAIT_MS)
+        cells = page.locator(".jp-NotebookPanel .jp-Cell")
+        expect(cells).to_have_count(len(kinds), timeout=WAIT_MS)
+        kernel = page.locator(".jp-StatusBar-TextItem", has_text="| Idle")
+        expect(kernel).to_be_visible(timeout=WAIT_MS)
+
+        # write the function: select the cell's code, paste the answer over it
+        code = cells.nth(functions[SOLVED]).locator(".cm-content")
+        code.click()
+        page.keyboard.press("Control+A")
+        page.evaluate("text => navigator.clipboard.writeText(text)", answer)
+        page.keyboard.press("Control+V")
+        assert code.inner_text() == answer
+
+        page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
+        page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
+        wait_until_run(page, cells.nth(functions[SOLVED]))
+
+        # the function written passes its visible tests
+        for i in tests[SOLVED]:
+            assert errors_in(cells.nth(i)) == ""
+        assert f"{SOLVED}: the visible tests pass." in output_of(cells.nth(tests[SOLVED][0]))
+        # the next function's test says it is not written; Run All stops there
+        stop = tests[others[0]][0]
+        assert f"AssertionError: {others[0]}(" in errors_in(cells.nth(stop))
+        assert NOT_WRITTEN in errors_in(cells.nth(stop))
+        below = [i for i in range(stop + 1, len(kinds)) if kinds[i] == "code"]
+        for i in below:
+            expect(cells.nth(i).locator(".jp-InputPrompt")).to_have_text("[ ]:")
+
+        # what the student sees now: the function, its passing test, the first failure
+        page.set_viewport_size({"width": 1280, "height": 1800})
+        cells.nth(functions[SOLVED]).evaluate("cell => cell.scrollIntoView({block: 'start'})")
+        shot = tmp_path / "student-day.png"
+        page.screenshot(path=shot)
+        print(f"screenshot: {shot}")
+
+        # so the student runs the cells below one by one (Shift+Enter)
+        for i in below:
+            cells.nth(i).locator(".jp-InputPrompt").click()
+            page.keyboard.press("Shift+Enter")
+            wait_until_run(page, cells.nth(i))
+        for function in others:
+            errors = errors_in(cells.nth(tests[function][0]))
+            assert f"AssertionError: {function}(" in errors and NOT_WRITTEN in errors, errors
+
+        # the toolbar's Validate button checks the saved notebook: only the others fail
+        page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
+        dialog = page.locator(".jp-Dialog")
+        expect(dialog).to_contain_text("Validation Results", timeout=WAIT_MS)
+        expect(dialog).to_contain_text("The following cell failed", timeout=WAIT_MS)
+        report = dialog.text_content()
+        assert f"AssertionError: {SOLVED}(" not in report
+        for function in others:
+            assert f"AssertionError: {function}(" in report and NOT_WRITTEN in report, report
+
+
+def test_nbgrader_validate_names_the_functions_left_then_says_success(course, tmp_path):
+    released = course / "exercises" / ASSIGNMENT / NOTEBOOK
+    _, functions, tests = cells_of(released)
+    # nbgrader validate exits 0 either way (run() checks that): its verdict is in the text
+    report = run(["nbgrader", "validate", str(released)], cwd=course).stdout
+    failing = sum(len(cells) for cells in tests.values())
+    assert report.startswith(f"VALIDATION FAILED ON {failing} CELL(S)!"), report
+    for function in functions:
+        assert re.search(rf"AssertionError: {function}\(.*\) raised NotImplementedError", report)
+
+    answered = make_submission(ASSIGNMENT, tmp_path / "answered", solution_answers(ASSIGNMENT))
+    shutil.copy(released.parent / "checks.py", answered.parent)  # released beside the notebook
+    report = run(["nbgrader", "validate", str(answered)], cwd=course).stdout
+    assert report.strip() == "Success! Your notebook passes all the tests."
+
+
+def test_nbgrader_extensions_are_installed_and_enabled():
+    import nbgrader
+
+    ansi = re.compile(r"\x1b\[[0-9;]*m")
+    done = run(["jupyter", "labextension", "list"])
+    listed = ansi.sub("", done.stdout + done.stderr)
+    # the same version as the server side, or the assignment list says they differ
+    assert f"@jupyter/nbgrader v{nbgrader.__version__} enabled OK" in listed, listed
+    done = run(["jupyter", "server", "extension", "list"])
+    listed = ansi.sub("", done.stdout + done.stderr)
+    for name in ("assignment_list", "course_list", "validate_assignment", "formgrader"):
+        assert re.search(rf"nbgrader\.server_extensions\.{name} enabled", listed), listed
+        assert re.search(rf"nbgrader\.server_extensions\.{name}\s+OK", listed), listed
+
+
+def test_the_assignment_list_offers_and_fetches_the_released_assignment(course, tmp_path):
+    # the exchange folder is a setting of the machine (nbgrader's default is
+    # /srv/nbgrader/exchange); this copy of the course gets its own
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.Exchange.root = {str(tmp_path / 'exchange')!r}\n")
+    released = run(["nbgrader", "release_assignment", ASSIGNMENT], cwd=course)
+    assert f"Released as: cnn-course {ASSIGNMENT}" in released.stderr
+
+    with jupyter_lab(course, tmp_path) as (url, token):
+        def call(path, form=None):
+            """The assignment list's web API, as its panel in JupyterLab calls it."""
+            data = urllib.parse.urlencode(form).encode() if form else None
+            headers = {"Authorization": f"token {token}"}
+            request = urllib.request.Request(url + path, data, headers)
+            with urllib.request.urlopen(request, timeout=WAIT_MS / 1000) as response:
+                return json.load(response)
+
+        assert call("courses") == {"success": True, "value": ["cnn-course"]}
+        listed = call("assignments?course_id=cnn-course")
+        assert listed["success"], listed
+        ours = [a for a in listed["value"] if a["assignment_id"] == ASSIGNMENT]
+        assert [(a["course_id"], a["status"]) for a in ours] == [("cnn-course", "released")]
+
+        fetched = call("assignments/fetch", {"course_id": "cnn-course",
+                                             "assignment_id": ASSIGNMENT})
+        ours = [a for a in fetched["value"] if a["assignment_id"] == ASSIGNMENT]
+        assert [a["status"] for a in ours] == ["fetched"]
+        assert ours[0]["path"] == ASSIGNMENT  # fetched into the folder JupyterLab serves
+        for name in (NOTEBOOK, "checks.py"):
+            assert (course / ASSIGNMENT / name).is_file()
