@@ -1,5 +1,14 @@
-"""Helpers shared by the book's chapters: the data sets and the training loop.
+"""Helpers shared by the book's chapters, one module per topic.
 
-Chapters import them (`from cnnbook import data, training`) instead of pasting them;
-chapter 7 shows their code where it teaches the training loop.
+- `data`: the digits data set, splits and loaders;
+- `training`: the training loop (shown in chapter 7);
+- `counting`: parameter counts, by formula and from PyTorch (chapters 1, 6);
+- `shapes`: output sizes and the shapes through a network (chapter 3);
+- `receptive`: receptive fields, by formula and by autograd (chapter 5);
+- `compare`: comparing two results up to rounding;
+- `timing`: timing functions on a busy machine (chapter 10);
+- `display`: tables of computed values.
+
+Chapters import them (`from cnnbook.counting import conv_params`) instead
+of pasting them; the chapter that teaches a helper shows its code from here.
 """

@@ -6,7 +6,8 @@ from tqdm import tqdm  # text, not a widget: the built book shows it as it is
 
 
 def train_epoch(model, loader, optimizer, loss_fn):
-    """One pass over `loader`, updating the model; returns the mean training loss."""
+    """One pass over `loader`, updating the model; returns the mean
+    training loss."""
     model.train()  # dropout and batch norm behave as in training
     total, count = 0.0, 0
     for images, labels in loader:
@@ -30,14 +31,18 @@ def evaluate(model, loader):
     return correct / count
 
 
-def fit(model, train_loader, test_loader, epochs, optimizer, loss_fn=None, progress=True):
-    """Train for `epochs`; returns the history: train loss and test accuracy per epoch, and
-    the training time in seconds (evaluation excluded)."""
+def fit(model, train_loader, test_loader, epochs, optimizer, loss_fn=None,
+        progress=True):
+    """Train for `epochs`; returns the history: train loss and test accuracy
+    per epoch, and the training time in seconds (evaluation excluded)."""
     loss_fn = loss_fn or torch.nn.CrossEntropyLoss()
     history = {"train_loss": [], "test_accuracy": [], "seconds": 0.0}
-    for _ in tqdm(range(epochs), desc="epochs", disable=not progress, leave=False):
+    epoch_numbers = tqdm(range(epochs), desc="epochs", disable=not progress,
+                         leave=False)
+    for _ in epoch_numbers:
         start = time.perf_counter()
-        history["train_loss"].append(train_epoch(model, train_loader, optimizer, loss_fn))
+        loss = train_epoch(model, train_loader, optimizer, loss_fn)
+        history["train_loss"].append(loss)
         history["seconds"] += time.perf_counter() - start
         history["test_accuracy"].append(evaluate(model, test_loader))
     return history
