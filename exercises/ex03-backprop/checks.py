@@ -895,7 +895,8 @@ def expect_lenet5(cls, num_classes=None, batch=2):
         raise AssertionError(f"{call}: forward raised NotImplementedError: the function is "
                              "not written yet.") from None
     except Exception as error:
-        raise AssertionError(f"{call} failed on a batch of shape {tuple(x.shape)}: "
+        raise AssertionError(f"{call} failed on a batch of shape {tuple(x.shape)}, where "
+                             f"scores of shape ({batch}, {classes}) were expected: "
                              f"{type(error).__name__}: {error}{_flatten_diagnosis(log, batch)}") from None
     finally:
         log.remove()
@@ -915,7 +916,8 @@ def expect_lenet5(cls, num_classes=None, batch=2):
         raise AssertionError(f"{call} returned shape {tuple(out.shape)} for {batch} images; "
                              f"expected ({batch}, {classes}): one score per class.")
     if _probabilities(out):
-        raise AssertionError(f"{call}: each row of the output sums to 1.{_named(SOFTMAX_BEFORE_LOSS)}")
+        raise AssertionError(f"{call}: each row of the output sums to 1; expected raw scores "
+                             f"(logits).{_named(SOFTMAX_BEFORE_LOSS)}")
     count = _numel(model.parameters())
     if count != lenet5_parameters(classes):
         raise AssertionError(f"{call} has {count:,} parameters; expected "
@@ -1043,15 +1045,17 @@ def expect_train_epoch(fn, seed=0, optimizer="sgd"):
     finally:
         log.remove()
     if not log.training:
-        raise AssertionError(f"{call} never ran the model.")
+        raise AssertionError(f"{call} never ran the model; expected one forward pass per batch.")
     if not all(all(modes) for modes in log.training):
         raise AssertionError(f"{call} ran the model with batch norm or dropout in evaluation "
-                             f"mode.{_named(TRAIN_EPOCH_MISTAKES[3])}")
+                             f"mode; expected training mode.{_named(TRAIN_EPOCH_MISTAKES[3])}")
     loss = _number(call, answer, "the mean loss")
     losses, expected = _run_epoch(copy.deepcopy(start), loader, optimizer)
     got = [p.detach() for p in model.parameters()]
     if not _same(got, expected):
-        problem = f"{call} left the model's parameters different from one epoch of training."
+        off = max((g - e).abs().max().item() for g, e in zip(got, expected))
+        problem = (f"{call} left the model's parameters off by up to {off:.3g} from what one "
+                   "epoch of training gives; expected the same steps as PyTorch's reference loop.")
         for mistake in TRAIN_EPOCH_MISTAKES:
             if _same(got, _run_epoch(copy.deepcopy(start), loader, optimizer, **mistake.variant)[1]):
                 problem += _named(mistake)
@@ -1100,13 +1104,16 @@ def expect_evaluate(fn, seed=0):
     finally:
         log.remove()
     if any(any(modes) for modes in log.training):
-        raise AssertionError(f"{call} ran the model in training mode.{_named(EVALUATE_MISTAKES[0])}")
+        raise AssertionError(f"{call} ran the model in training mode; expected evaluation "
+                             f"mode.{_named(EVALUATE_MISTAKES[0])}")
     if any(log.recording):
-        raise AssertionError(f"{call} ran the model with autograd recording.{_named(EVALUATE_MISTAKES[1])}")
+        raise AssertionError(f"{call} ran the model with autograd recording; expected no "
+                             f"gradients.{_named(EVALUATE_MISTAKES[1])}")
     accuracy = _number(call, answer, "the accuracy")
     expected = right.float().mean().item()
     if not _same([p.detach() for p in model.parameters()], before):
-        raise AssertionError(f"{call} changed the model's parameters; evaluation only reads them.")
+        raise AssertionError(f"{call} changed the model's parameters; expected evaluation to "
+                             "only read them.")
     if abs(accuracy - expected) > 1e-6:
         problem = f"{call} returned {accuracy:.6g}; expected the accuracy {expected:.6g} ({int(right.sum())} of {len(x)} right)."
         per_batch = right.float().split(loader.batch_size)
@@ -1183,7 +1190,7 @@ def _freezing_diagnosis(model):
 
 def _returns_model(call, answer, model):
     if answer is not model:
-        raise AssertionError(f"{call} returned {type(answer).__name__}; return the model "
+        raise AssertionError(f"{call} returned {type(answer).__name__}; expected the model "
                              "itself (changed in place), so the calls can be chained.")
 
 
@@ -1199,7 +1206,8 @@ def expect_freeze_backbone(fn, kind="lenet5"):
         raise AssertionError(f"{call}: afterwards {trainable or 'no parameter'} still train; "
                              f"expected only the head's, {head}.{_freezing_diagnosis(model)}")
     if not _same([p.detach() for p in model.parameters()], before):
-        raise AssertionError(f"{call} changed parameter values; freezing only stops training.")
+        raise AssertionError(f"{call} changed parameter values; expected them kept: freezing "
+                             "only stops training.")
 
 
 def expect_replace_head(fn, num_classes, kind="lenet5"):
@@ -1216,26 +1224,28 @@ def expect_replace_head(fn, num_classes, kind="lenet5"):
     _returns_model(call, _call(fn, (model, num_classes), {}), model)
     new = model.classifier[-1]
     if len(model.classifier) == layers + 1 and model.classifier[-2] is old:
-        raise AssertionError(f"{call} added a layer after the old head.\nLikely mistake: head "
-                             "appended, not replaced. Put the new layer in the old one's place: "
+        raise AssertionError(f"{call} added a layer after the old head; expected the new "
+                             "head in its place.\nLikely mistake: head appended, not replaced. "
+                             "Put the new layer in the old one's place: "
                              "model.classifier[-1] = nn.Linear(...).")
     if new is old or not isinstance(new, nn.Linear):
         raise AssertionError(f"{call}: model.classifier[-1] is {new}; expected a new "
                              f"nn.Linear({old.in_features}, {num_classes}).")
     if new.in_features != old.in_features:
         raise AssertionError(
-            f"{call}: the new head takes {new.in_features} features; the layer before it gives "
-            f"{old.in_features}.\nLikely mistake: head's input size hard-coded. Read it from "
+            f"{call}: the new head takes {new.in_features} features; expected "
+            f"{old.in_features}, what the layer before it gives.\nLikely mistake: head's input size hard-coded. Read it from "
             "the old head: model.classifier[-1].in_features.")
     if new.out_features != num_classes:
         raise AssertionError(f"{call}: the new head has {new.out_features} outputs; expected "
                              f"{num_classes}, one per class.")
     if not all(p.requires_grad for p in new.parameters()):
-        raise AssertionError(f"{call}: the new head does not train.{_named(HEAD_FROZEN_TOO)}")
+        raise AssertionError(f"{call}: the new head does not train; expected its parameters "
+                             f"to require gradients.{_named(HEAD_FROZEN_TOO)}")
     now = dict(model.named_parameters())
     changed = [name for name, value in kept.items() if name not in now or not _same([now[name].detach()], [value])]
     if changed:
-        raise AssertionError(f"{call} changed {changed}; only the head is replaced.")
+        raise AssertionError(f"{call} changed {changed}; expected only the head to change.")
     model.eval()
     with torch.no_grad():
         out = model(torch.zeros(2, 1, 32 if kind == "lenet5" else 8, 32 if kind == "lenet5" else 8))
@@ -1299,11 +1309,11 @@ def expect_trained(model, cls, minimum, on="test"):
         raise AssertionError("There is no trained `model`: the training cell is not written "
                              "yet, or has not run.")
     if not isinstance(model, cls):
-        raise AssertionError(f"`model` is a {type(model).__name__}; train your LeNet5 and "
-                             "leave it in `model`.")
+        raise AssertionError(f"`model` is a {type(model).__name__}; expected your LeNet5, "
+                             "trained, in `model`.")
     if _numel(model.parameters()) != lenet5_parameters(10):
-        raise AssertionError(f"`model` has {_numel(model.parameters()):,} parameters; "
-                             f"LeNet-5 for 10 classes has {lenet5_parameters(10):,}.")
+        raise AssertionError(f"`model` has {_numel(model.parameters()):,} parameters; expected "
+                             f"{lenet5_parameters(10):,} (LeNet-5's for 10 classes).")
     images, labels = digits_32()
     index = digit_split()[1 if on == "test" else 2]
     model.eval()
