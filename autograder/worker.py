@@ -18,6 +18,7 @@ from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 
 from autograder import sandbox
+from autograder.cached_templates import CachedTemplatesHTMLExporter
 from autograder.course import REPO_ROOT, copy_assignment_source, nbgrader_config
 
 STUDENT = "student"  # the id inside every scratch course
@@ -60,6 +61,7 @@ def prepare_template(assignment, root):
             if meta.get("grade") and cell.cell_type == "code":
                 tests.append({"notebook": name, "grade_id": meta["grade_id"],
                               "max_points": float(meta["points"])})
+    (root / "compiled-templates").mkdir()
     return {
         "root": str(root),
         "assignment": assignment,
@@ -145,6 +147,9 @@ def grade(student_id, folder, template, scratch, isolation):
     try:
         config = nbgrader_config(scratch)
         config.merge(_kernel_config(scratch, assignment, isolation, cgroups))
+        config.GenerateFeedback.exporter_class = CachedTemplatesHTMLExporter
+        config.CachedTemplatesHTMLExporter.bytecode_cache_dir = str(
+            Path(template["root"]) / "compiled-templates")
         api = NbGraderAPI(config=config)
         graded = api.autograde(assignment, STUDENT, force=True, create=True)
         result["peak_memory_bytes"] = cgroups.peak_memory_bytes()
