@@ -46,7 +46,8 @@ def timed(args, cwd):
 def cells_seconds(notebook, cwd):
     """Time the notebook's cells take, in a kernel already started (kernel start excluded)."""
     nb = nbformat.read(notebook, as_version=4)
-    client = NotebookClient(nb, timeout=600, allow_errors=True, resources={"metadata": {"path": cwd}})
+    client = NotebookClient(nb, timeout=600, allow_errors=True, resources={"metadata": {"path": cwd}},
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no start-up chatter
     with client.setup_kernel():
         start = time.perf_counter()
         for index, cell in enumerate(nb.cells):
