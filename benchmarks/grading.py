@@ -5,8 +5,11 @@ grader, and print both times, their ratio and the batch grader's overhead per su
 
 Overhead is the CPU-slot time each submission costs the batch grader (wall time x jobs /
 submissions) minus the time the student's cells themselves take to run, measured by
-executing each notebook once more with nbclient in a warm kernel. Run by hand on a quiet
-machine: timings are not a test.
+executing each notebook once more with nbclient in a warm kernel. The cells are timed
+twice: one notebook at a time with the machine to itself, and `jobs` at a time with the
+thread limits the batch gives each kernel, as they run inside the batch (on two cores
+that share caches, or are two hyperthreads, code runs slower beside another kernel).
+Run by hand on a quiet machine: timings are not a test.
 """
 import argparse
 import os
@@ -15,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -55,6 +59,24 @@ def cells_seconds(notebook, cwd):
         return time.perf_counter() - start
 
 
+def _limit_threads(threads):
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[variable] = str(threads)  # inherited by the kernels, as in the batch
+
+
+def _timed_cells(notebook):
+    return cells_seconds(notebook, str(notebook.parent))
+
+
+def cells_side_by_side(notebooks, jobs):
+    """Mean time of the cells when `jobs` notebooks run at once, each kernel limited to
+    cores // jobs threads: the conditions of the student's code inside the batch."""
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    with ProcessPoolExecutor(jobs, initializer=_limit_threads, initargs=(threads,)) as pool:
+        seconds = list(pool.map(_timed_cells, notebooks))
+    return sum(seconds) / len(seconds)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=40)
@@ -81,12 +103,15 @@ def main():
         print(f"python -m autograder grade --jobs {args.jobs}:   {batch:7.1f} s")
         print(f"ratio: {plain / batch:.2f}x")
 
-        graded = course / "autograded"
-        cells = [cells_seconds(nb, str(nb.parent)) for nb in sorted(graded.glob(f"*/{ASSIGNMENT}/*.ipynb"))]
-        own = sum(cells) / len(cells)
+        notebooks = sorted((course / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb"))
         per_slot = batch * args.jobs / args.submissions
-        print(f"student cells: {own:.2f} s per submission; batch: {per_slot:.2f} s per "
-              f"submission per job slot; overhead {per_slot - own:.2f} s per submission")
+        print(f"batch: {per_slot:.2f} s per submission per job slot")
+        alone = sum(cells_seconds(nb, str(nb.parent)) for nb in notebooks) / len(notebooks)
+        print(f"student cells, one notebook at a time: {alone:.2f} s per submission; "
+              f"overhead {per_slot - alone:.2f} s per submission")
+        side_by_side = cells_side_by_side(notebooks, args.jobs)
+        print(f"student cells, {args.jobs} at a time as in the batch: {side_by_side:.2f} s per "
+              f"submission; overhead {per_slot - side_by_side:.2f} s per submission")
 
 
 if __name__ == "__main__":
