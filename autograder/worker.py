@@ -64,6 +64,7 @@ def prepare_template(assignment, root):
     (root / "compiled-templates").mkdir()
     return {
         "root": str(root),
+        "compiled_templates": str(root / "compiled-templates"),
         "assignment": assignment,
         "course_id": config.CourseDirectory.course_id,
         "notebooks": notebooks,
@@ -148,8 +149,7 @@ def grade(student_id, folder, template, scratch, isolation):
         config = nbgrader_config(scratch)
         config.merge(_kernel_config(scratch, assignment, isolation, cgroups))
         config.GenerateFeedback.exporter_class = CachedTemplatesHTMLExporter
-        config.CachedTemplatesHTMLExporter.bytecode_cache_dir = str(
-            Path(template["root"]) / "compiled-templates")
+        config.CachedTemplatesHTMLExporter.bytecode_cache_dir = template["compiled_templates"]
         api = NbGraderAPI(config=config)
         graded = api.autograde(assignment, STUDENT, force=True, create=True)
         result["peak_memory_bytes"] = cgroups.peak_memory_bytes()

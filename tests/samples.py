@@ -59,16 +59,18 @@ def make_submission(assignment, folder, answers=None):
     return folder / f"{assignment}.ipynb"
 
 
+def points_by_test(assignment):
+    """grade_id -> points, for each test cell of the assignment."""
+    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return {cell.metadata["nbgrader"]["grade_id"]: cell.metadata["nbgrader"]["points"]
+            for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade")}
+
+
 def points_of(assignment, function):
     """Points of the test cells that grade `function` (their grade_id starts with its name)."""
-    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    return sum(cell.metadata["nbgrader"]["points"] for cell in nb.cells
-               if cell.metadata.get("nbgrader", {}).get("grade")
-               and cell.metadata["nbgrader"]["grade_id"].startswith(function + "_"))
+    return sum(p for grade_id, p in points_by_test(assignment).items() if grade_id.startswith(function + "_"))
 
 
 def total_points(assignment):
     """Points of all the assignment's test cells."""
-    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    return sum(cell.metadata["nbgrader"]["points"] for cell in nb.cells
-               if cell.metadata.get("nbgrader", {}).get("grade"))
+    return sum(points_by_test(assignment).values())

@@ -8,11 +8,10 @@ import re
 import shlex
 import shutil
 
-import nbformat
 import pytest
 
 from conftest import run
-from samples import REPO, make_submission, sample, solution_answers, total_points
+from samples import REPO, make_submission, sample, solution_answers, points_by_test, total_points
 
 ASSIGNMENT = "ex01-shapes-and-counts"
 MISTAKE = "output_size_not_floored"
@@ -30,12 +29,6 @@ def readme_commands():
     """Every command in the section's code blocks (indented by 4 spaces), comments dropped."""
     lines = [line[4:] for line in instructor_section().splitlines() if line.startswith("    ")]
     return [args for args in (shlex.split(line, comments=True) for line in lines) if args]
-
-
-def points_lost(grade_ids):
-    nb = nbformat.read(REPO / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    return sum(cell.metadata["nbgrader"]["points"] for cell in nb.cells
-               if cell.metadata.get("nbgrader", {}).get("grade_id") in grade_ids)
 
 
 def test_readme_instructor_commands_work_as_written(course, tmp_path):
@@ -64,7 +57,8 @@ def test_readme_instructor_commands_work_as_written(course, tmp_path):
         run([placeholders.get(arg, arg) for arg in args], cwd=course)
 
     total = total_points(ASSIGNMENT)
-    expected = {"alice": total, "bob": total - points_lost(mistake["LOST_TESTS"])}
+    lost = sum(points_by_test(ASSIGNMENT)[grade_id] for grade_id in mistake["LOST_TESTS"])
+    expected = {"alice": total, "bob": total - lost}
     named = f"Likely mistake: {mistake['EXPECTED_MISTAKE']}."
 
     # nbgrader export

@@ -976,12 +976,12 @@ def _optimizer(kind, model):
     return torch.optim.SGD(model.parameters(), lr=0.5)
 
 
-def _run_epoch(model, loader, optimizer, zero_grad=True, softmax=False, step=True, train=True):
+def _run_epoch(model, loader, optimizer, zero_grad=True, softmax=False, step=True):
     """One epoch, the right way or with one known mistake; returns each batch's loss and
     the parameters afterwards."""
     import torch.nn.functional as F
     optimizer = _optimizer(optimizer, model)
-    model.train(train)
+    model.train()
     losses = []
     for x, y in loader:
         if zero_grad:
@@ -995,20 +995,29 @@ def _run_epoch(model, loader, optimizer, zero_grad=True, softmax=False, step=Tru
     return losses, [p.detach().clone() for p in model.parameters()]
 
 
+# Variants of one training epoch: (model, loader, optimizer kind) -> (losses, parameters).
 TRAIN_EPOCH_MISTAKES = [
     Mistake("forgot zero_grad",
             "loss.backward() adds to the gradients already there: call optimizer.zero_grad() "
-            "for every batch, before backward().", dict(zero_grad=False)),
+            "for every batch, before backward().",
+            lambda model, loader, optimizer: _run_epoch(model, loader, optimizer, zero_grad=False)),
     Mistake(SOFTMAX_BEFORE_LOSS.name,
             "CrossEntropyLoss applies log-softmax itself: give it the model's raw scores.",
-            dict(softmax=True)),
+            lambda model, loader, optimizer: _run_epoch(model, loader, optimizer, softmax=True)),
     Mistake("parameters never updated",
             "Call optimizer.step() after loss.backward() (and zero the gradients before "
-            "backward, not between backward and step).", dict(step=False)),
-    Mistake("forgot model.train()",
-            "evaluate() leaves the model in evaluation mode; train_epoch must switch it back, "
-            "or dropout stays off and batch norm uses running statistics while training.",
-            dict(train=False)),
+            "backward, not between backward and step).",
+            lambda model, loader, optimizer: _run_epoch(model, loader, optimizer, step=False)),
+]
+FORGOT_TRAIN = Mistake(  # seen by the hooks, as the mode of each forward pass
+    "forgot model.train()",
+    "evaluate() leaves the model in evaluation mode; train_epoch must switch it back, "
+    "or dropout stays off and batch norm uses running statistics while training.", None)
+# Wrong ways to report the epoch's loss, from the batches' losses.
+LOSS_MISTAKES = [
+    Mistake("last batch's loss returned", "Average the losses of all batches.",
+            lambda losses: losses[-1]),
+    Mistake("losses summed, not averaged", "Divide by the number of batches.", sum),
 ]
 
 
@@ -1048,7 +1057,7 @@ def expect_train_epoch(fn, seed=0, optimizer="sgd"):
         raise AssertionError(f"{call} never ran the model; expected one forward pass per batch.")
     if not all(all(modes) for modes in log.training):
         raise AssertionError(f"{call} ran the model with batch norm or dropout in evaluation "
-                             f"mode; expected training mode.{_named(TRAIN_EPOCH_MISTAKES[3])}")
+                             f"mode; expected training mode.{_named(FORGOT_TRAIN)}")
     loss = _number(call, answer, "the mean loss")
     losses, expected = _run_epoch(copy.deepcopy(start), loader, optimizer)
     got = [p.detach() for p in model.parameters()]
@@ -1057,28 +1066,39 @@ def expect_train_epoch(fn, seed=0, optimizer="sgd"):
         problem = (f"{call} left the model's parameters off by up to {off:.3g} from what one "
                    "epoch of training gives; expected the same steps as PyTorch's reference loop.")
         for mistake in TRAIN_EPOCH_MISTAKES:
-            if _same(got, _run_epoch(copy.deepcopy(start), loader, optimizer, **mistake.variant)[1]):
+            if _same(got, mistake.variant(copy.deepcopy(start), loader, optimizer)[1]):
                 problem += _named(mistake)
                 break
         raise AssertionError(problem)
     mean = sum(losses) / len(losses)
     if abs(loss - mean) > 1e-4 * abs(mean) + 1e-6:
         problem = f"{call} returned {loss:.6g}; the mean training loss over the epoch was {mean:.6g}."
-        if abs(loss - losses[-1]) <= 1e-4 * abs(mean):
-            problem += "\nLikely mistake: last batch's loss returned. Average the losses of all batches."
-        elif abs(loss - sum(losses)) <= 1e-4 * abs(mean):
-            problem += "\nLikely mistake: losses summed, not averaged. Divide by the number of batches."
+        problem += next((_named(m) for m in LOSS_MISTAKES
+                         if abs(loss - m.variant(losses)) <= 1e-4 * abs(mean)), "")
         raise AssertionError(problem)
 
 
-EVALUATE_MISTAKES = [
-    Mistake("forgot model.eval()",
-            "In training mode dropout drops units at random and batch norm uses the batch's "
-            "statistics: call model.eval() before evaluating.", None),
-    Mistake("forgot torch.no_grad()",
-            "Evaluation needs no gradients: wrap it in `with torch.no_grad():` (or decorate the "
-            "function with @torch.no_grad()) so autograd records nothing, which is faster and "
-            "uses less memory.", None),
+# Seen by the hooks, at each forward pass:
+FORGOT_EVAL = Mistake(
+    "forgot model.eval()",
+    "In training mode dropout drops units at random and batch norm uses the batch's "
+    "statistics: call model.eval() before evaluating.", None)
+FORGOT_NO_GRAD = Mistake(
+    "forgot torch.no_grad()",
+    "Evaluation needs no gradients: wrap it in `with torch.no_grad():` (or decorate the "
+    "function with @torch.no_grad()) so autograd records nothing, which is faster and "
+    "uses less memory.", None)
+# Wrong accuracies, from which examples were right (a bool tensor) and the batch size.
+ACCURACY_MISTAKES = [
+    Mistake("accuracy as a percentage", "Return a fraction in [0, 1].",
+            lambda right, batch_size: 100 * right.float().mean().item()),
+    Mistake("correct predictions counted", "Divide them by the number of examples.",
+            lambda right, batch_size: right.sum().item()),
+    Mistake("accuracy averaged over batches of different sizes",
+            "The last batch is smaller: divide all correct predictions by all examples.",
+            lambda right, batch_size:
+                sum(b.mean().item() for b in right.float().split(batch_size))
+                / len(right.float().split(batch_size))),
 ]
 
 
@@ -1105,10 +1125,10 @@ def expect_evaluate(fn, seed=0):
         log.remove()
     if any(any(modes) for modes in log.training):
         raise AssertionError(f"{call} ran the model in training mode; expected evaluation "
-                             f"mode.{_named(EVALUATE_MISTAKES[0])}")
+                             f"mode.{_named(FORGOT_EVAL)}")
     if any(log.recording):
         raise AssertionError(f"{call} ran the model with autograd recording; expected no "
-                             f"gradients.{_named(EVALUATE_MISTAKES[1])}")
+                             f"gradients.{_named(FORGOT_NO_GRAD)}")
     accuracy = _number(call, answer, "the accuracy")
     expected = right.float().mean().item()
     if not _same([p.detach() for p in model.parameters()], before):
@@ -1116,14 +1136,8 @@ def expect_evaluate(fn, seed=0):
                              "only read them.")
     if abs(accuracy - expected) > 1e-6:
         problem = f"{call} returned {accuracy:.6g}; expected the accuracy {expected:.6g} ({int(right.sum())} of {len(x)} right)."
-        per_batch = right.float().split(loader.batch_size)
-        if abs(accuracy - 100 * expected) < 1e-4:
-            problem += "\nLikely mistake: accuracy as a percentage. Return a fraction in [0, 1]."
-        elif abs(accuracy - right.sum().item()) < 1e-6:
-            problem += "\nLikely mistake: correct predictions counted, not divided by the number of examples."
-        elif abs(accuracy - torch.stack([b.mean() for b in per_batch]).mean().item()) < 1e-6:
-            problem += ("\nLikely mistake: accuracy averaged over batches of different sizes. "
-                        "The last batch is smaller: divide all correct predictions by all examples.")
+        problem += next((_named(m) for m in ACCURACY_MISTAKES
+                         if abs(accuracy - m.variant(right, loader.batch_size)) < 1e-6 * max(1, accuracy)), "")
         raise AssertionError(problem)
 
 
@@ -1247,8 +1261,9 @@ def expect_replace_head(fn, num_classes, kind="lenet5"):
     if changed:
         raise AssertionError(f"{call} changed {changed}; expected only the head to change.")
     model.eval()
+    side = 32 if kind == "lenet5" else 8   # the image size each network is built for
     with torch.no_grad():
-        out = model(torch.zeros(2, 1, 32 if kind == "lenet5" else 8, 32 if kind == "lenet5" else 8))
+        out = model(torch.zeros(2, 1, side, side))
     if tuple(out.shape) != (2, num_classes):
         raise AssertionError(f"After {call} the model gives shape {tuple(out.shape)} for 2 "
                              f"images; expected (2, {num_classes}).")
