@@ -51,6 +51,10 @@ def _collect(template, submission, process, scratch):
                            f"the grading process died (exit code {process.exitcode})")
 
 
+class KernelCannotStart(Exception):
+    """The grader cannot start a student's kernel here: the instructor's problem."""
+
+
 def grade_all(assignment, submissions, feedback_dir, jobs, timeout, isolation, progress=True):
     """Grade every submission, copying feedback HTML to feedback_dir/STUDENT_ID/.
 
@@ -59,6 +63,9 @@ def grade_all(assignment, submissions, feedback_dir, jobs, timeout, isolation, p
     with tempfile.TemporaryDirectory(prefix="autograde-", dir=_scratch_parent()) as work:
         work = Path(work)
         template = worker.prepare_template(assignment, work / "template")
+        problem = worker.kernel_start_problem(template, isolation, work / "kernel-check")
+        if problem:
+            raise KernelCannotStart(problem)
         worker.preload()
         results = [None] * len(submissions)
         pending = deque()

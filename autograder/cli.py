@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from autograder.course import ensure_tools_on_path, known_assignments
-from autograder.sandbox import Cgroups, Limits, bwrap_path
+from autograder.sandbox import Cgroups, Limits, bwrap_path, kernel_user
 
 # nbformat's validator imports jsonschema, which builds ~40 parsers (1.5 s at every start)
 # when rfc3987-syntax is installed, for IRI format checks that no notebook schema uses.
@@ -81,13 +81,14 @@ def _isolation(args):
     hidden = [args.submissions_dir, args.out, tempfile.gettempdir()]
     # kernels share the cores: more threads each would only make them wait for each other
     threads = max(1, (os.cpu_count() or 1) // args.jobs)
+    user = kernel_user() if sandbox == "bwrap" else None
     return {"sandbox": sandbox, "limits": limits, "hidden": [str(h) for h in hidden],
-            "threads": threads}
+            "threads": threads, "user": user}
 
 
 def grade_command(args):
     # Imported here so that `--help` and instructor errors answer at once.
-    from autograder.batch import grade_all
+    from autograder.batch import KernelCannotStart, grade_all
     from autograder.outputs import write_grades_csv, write_results_json
     from autograder.report import build_report
     from autograder.submissions import find_submissions
@@ -99,8 +100,12 @@ def grade_command(args):
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    template, results = grade_all(args.assignment, submissions, out / "feedback",
-                                  jobs=args.jobs, timeout=args.timeout, isolation=isolation)
+    try:
+        template, results = grade_all(args.assignment, submissions, out / "feedback",
+                                      jobs=args.jobs, timeout=args.timeout, isolation=isolation)
+    except KernelCannotStart as error:
+        raise InstructorError(f"a student's kernel cannot start in the {isolation['sandbox']} "
+                              f"sandbox, so nothing was graded: {error}") from None
     seconds = time.monotonic() - started
     write_grades_csv(results, out / "grades.csv")
     write_results_json(results, args.assignment, out / "results.json")

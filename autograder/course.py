@@ -11,6 +11,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = REPO_ROOT / "solutions"
 COURSE_CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"
 
+# Libraries a student's kernel cannot import while these assignments are graded: their
+# rules say numpy only (the sandbox replaces each with a package that refuses to import).
+WITHHELD_LIBRARIES = {
+    "ex02-conv-by-hand": ("torch", "scipy"),
+    "ex03-backprop": ("torch", "scipy"),
+}
+
 
 def known_assignments():
     """Assignment folders under solutions/ that hold at least one notebook."""

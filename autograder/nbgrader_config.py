@@ -9,12 +9,18 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
 from autograder.preprocessors import DropDuplicateGradeIds, ExecuteWithLimits, ShowTestMessagesOnly
+from autograder.sandbox import SandboxedKernelManager, clean_environment_command
 
 c = get_config()  # noqa: F821
 
 c.CourseDirectory.course_id = "cnn-course"
 c.CourseDirectory.source_directory = "solutions"   # notebooks with solutions and hidden tests
 c.CourseDirectory.release_directory = "exercises"  # what students get
+
+# A student's kernel starts with none of the grader's environment variables (tokens,
+# passwords, keys). The batch grader adds limits, a sandbox and another user to this.
+c.ExecuteWithLimits.kernel_manager = SandboxedKernelManager
+c.SandboxedKernelManager.command_prefix = clean_environment_command()
 
 # Per-cell limit while grading: the slowest graded cell (training a small CNN) takes
 # well under this; an endless loop in one cell costs that cell, not the whole notebook.

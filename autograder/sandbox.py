@@ -6,15 +6,22 @@ scratch gradebook and the results stay outside, out of its reach.
 - Limits (Linux cgroups v1, when this process may create them; otherwise none):
   memory (the kernel is killed past it) and tasks (processes and threads: no fork bomb).
   Always: the size of any file it writes, and no core dumps.
+- Environment: the kernel starts with only the variables Python needs (enter_limits.py),
+  never the grader's own (tokens, passwords, keys).
 - Sandbox (bubblewrap): a private mount namespace in which the notebook's folder is the
   only writable place that survives; /tmp, the home folder, the course, the submissions,
   the output folder and every other student's scratch folder are hidden behind empty
   temporary folders. No network (a private loopback only), no view of other processes,
-  no capabilities. The kernel talks to nbgrader over Unix sockets in a folder of its own.
+  no capabilities. Libraries an exercise forbids are replaced by a package that refuses
+  to import. The kernel talks to nbgrader over Unix sockets in a folder of its own.
+- User: when the grader runs as root, the kernel runs as `nobody`, which owns only its
+  notebook's folder: files only root may read (keys, /etc/shadow) stay unreadable.
 """
 import contextlib
 import functools
+import importlib.util
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -27,6 +34,8 @@ from traitlets import List
 
 ENTER_LIMITS = Path(__file__).resolve().parent / "enter_limits.py"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+KERNEL_USER = "nobody"
+DROP_PRIVILEGES = ["--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,43 @@ def bwrap_path():
     probe = subprocess.run([path, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid",
                             "--die-with-parent", "true"], capture_output=True)
     return path if probe.returncode == 0 else None
+
+
+def kernel_user():
+    """(uid, gid) the student's kernel runs as: `nobody` when the grader is root and can
+    switch users (setpriv, from util-linux), else None (the kernel keeps the grader's user)."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        return None
+    with contextlib.suppress(KeyError):
+        entry = pwd.getpwnam(KERNEL_USER)
+        return entry.pw_uid, entry.pw_gid
+    return None
+
+
+def hand_over(folders, user):
+    """Give the kernel's user (uid, gid) these folders and everything in them."""
+    for folder in map(Path, folders):
+        for path in [folder, *folder.rglob("*")]:
+            os.chown(path, *user, follow_symlinks=False)
+
+
+def withheld_packages(names, stubs_folder):
+    """(stub, package folder) pairs that make the packages `names` unimportable inside the
+    sandbox: each installed package's folder is covered by a stub that raises ImportError,
+    so that no spelling of the import (importlib, __import__, a copied path) reaches it."""
+    pairs = []
+    for name in names:
+        spec = importlib.util.find_spec(name)  # a top-level name: finds without importing
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        stub = Path(stubs_folder) / name
+        stub.mkdir(parents=True, exist_ok=True)
+        (stub / "__init__.py").write_text(
+            f"raise ImportError({name!r} ' is not available in this exercise: the rules '\n"
+            f"                  'allow numpy only, so grading runs without it.')\n")
+        for folder in spec.submodule_search_locations:
+            pairs.append((str(stub), str(Path(folder).resolve())))
+    return pairs
 
 
 def _own_cgroup(controller):
@@ -119,12 +165,19 @@ class Cgroups:
                     time.sleep(0.1)
 
 
+def clean_environment_command():
+    """The command prefix that starts a kernel with none of the grader's variables."""
+    return [sys.executable, "-I", "-S", str(ENTER_LIMITS), "--clean-env", "--"]
+
+
 def limits_command(limits, cgroups):
-    """The command prefix that enters the cgroups and sets the rlimits."""
+    """The command prefix that enters the cgroups, sets the rlimits and cleans the
+    environment."""
     command = [sys.executable, "-I", "-S", str(ENTER_LIMITS)]
     for procs in cgroups.procs_files():
         command += ["--cgroup-procs", procs]
-    command += ["--rlimit", f"fsize={limits.max_file_bytes}", "--rlimit", "core=0", "--"]
+    command += ["--rlimit", f"fsize={limits.max_file_bytes}", "--rlimit", "core=0",
+                "--clean-env", "--"]
     return command
 
 
@@ -135,34 +188,63 @@ def _python_folders():
     return sorted(folders)
 
 
-def bwrap_command(writable, hidden, protected=()):
+def _passable_parents(folder):
+    """Make the folders above a bound folder passable for the kernel's user: inside a
+    hidden (temporary) folder, bubblewrap would otherwise copy their modes (0700 for a
+    home or a temporary folder) and the kernel could not reach what is bound below."""
+    options = []
+    for parent in reversed(Path(folder).parents[:-1]):  # from the top, without "/"
+        options += ["--perms", "0755", "--dir", str(parent)]
+    return options
+
+
+def bwrap_command(writable, hidden, protected=(), withheld=(), user=None):
     """The command prefix that starts bubblewrap: `writable` folders are bound read-write
-    at the same paths, `hidden` folders are covered by empty temporary folders, and
-    `protected` files (inside a writable folder) stay read-only."""
+    at the same paths, `hidden` folders are covered by empty temporary folders,
+    `protected` files (inside a writable folder) stay read-only, `withheld` (stub, folder)
+    pairs cover packages, and `user` (uid, gid) is who the command runs as."""
     command = [bwrap_path(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-               "--tmpfs", "/dev/shm"]
-    for folder in sorted({str(Path(h).resolve()) for h in hidden}, key=len):
+               "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp"]
+    for folder in sorted({str(Path(h).resolve()) for h in hidden} - {"/tmp"}, key=len):
         command += ["--tmpfs", folder]
     for folder in _python_folders():
-        command += ["--ro-bind", folder, folder]
+        command += _passable_parents(folder) + ["--ro-bind", folder, folder]
+    for stub, folder in withheld:
+        command += ["--ro-bind", stub, folder]
     for folder in writable:
         folder = str(Path(folder).resolve())
-        command += ["--bind", folder, folder]
+        command += _passable_parents(folder) + ["--bind", folder, folder]
     for path in protected:
         path = str(Path(path).resolve())
         command += ["--ro-bind", path, path]
     # ipykernel exits when its parent looks gone: inside, its parent is bubblewrap, pid 1
-    command += ["--setenv", "JPY_PARENT_PID", "1"]
+    command += ["--setenv", "JPY_PARENT_PID", "1", "--setenv", "HOME", "/tmp"]
     command += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-                "--cap-drop", "ALL", "--chdir", str(Path(writable[0]).resolve()), "--"]
-    return command
+                "--chdir", str(Path(writable[0]).resolve())]
+    if user is None:
+        return command + ["--cap-drop", "ALL", "--"]
+    # setpriv needs root's capabilities to switch user; switching drops them all
+    uid, gid = user
+    return command + ["--", shutil.which("setpriv"), f"--reuid={uid}", f"--regid={gid}",
+                      *DROP_PRIVILEGES, "--"]
 
 
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel command starts with `command_prefix`."""
 
     command_prefix = List([], help="argv put before the kernel's own command").tag(config=True)
+    kernel_user = List([], help="[uid, gid] the kernel runs as (empty: this process's)"
+                       ).tag(config=True)
+    kernel_folders = List([], help="folders handed to the kernel's user before it starts "
+                                   "(they exist only once nbgrader has laid them out)").tag(config=True)
 
     def format_kernel_cmd(self, extra_arguments=None):
         return list(self.command_prefix) + super().format_kernel_cmd(extra_arguments)
+
+    def write_connection_file(self, **kwargs):
+        """Called just before the kernel starts: its user gets its folders and may read
+        the connection file (written for this process's user only)."""
+        super().write_connection_file(**kwargs)
+        if self.kernel_user:
+            hand_over(self.kernel_folders, self.kernel_user)

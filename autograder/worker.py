@@ -9,6 +9,8 @@ import contextlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -19,7 +21,8 @@ from traitlets.config import Config
 
 from autograder import sandbox
 from autograder.cached_templates import CachedTemplatesHTMLExporter
-from autograder.course import REPO_ROOT, copy_assignment_source, nbgrader_config
+from autograder.course import (REPO_ROOT, WITHHELD_LIBRARIES, copy_assignment_source,
+                               nbgrader_config)
 
 STUDENT = "student"  # the id inside every scratch course
 NOT_COPIED = shutil.ignore_patterns(".*", "__pycache__")
@@ -113,7 +116,13 @@ def _kernel_config(scratch, assignment, isolation, cgroups):
         source = Path(scratch) / "solutions" / assignment
         protected = [kernel_dir / f.relative_to(source) for f in source.rglob("*")
                      if f.is_file() and f.suffix != ".ipynb"]
-        prefix += sandbox.bwrap_command([kernel_dir, ipc], hidden, protected)
+        withheld = sandbox.withheld_packages(WITHHELD_LIBRARIES.get(assignment, ()),
+                                             scratch / "withheld")
+        user = isolation["user"]
+        if user is not None:  # the kernel's user owns its folders, and nothing else
+            config.SandboxedKernelManager.kernel_user = list(user)
+            config.SandboxedKernelManager.kernel_folders = [str(kernel_dir), str(ipc)]
+        prefix += sandbox.bwrap_command([kernel_dir, ipc], hidden, protected, withheld, user)
         # no network inside: the kernel and nbgrader talk over Unix sockets
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = str(ipc / "kernel")
@@ -121,6 +130,34 @@ def _kernel_config(scratch, assignment, isolation, cgroups):
     config.SandboxedKernelManager.command_prefix = prefix
     config.ExecuteWithLimits.kernel_manager = sandbox.SandboxedKernelManager
     return config
+
+
+def kernel_start_problem(template, isolation, scratch):
+    """Start Python exactly as a student's kernel will start (limits, sandbox, user) and
+    import the kernel; None when it works, else the reason in one line. A grader that
+    cannot start kernels must say so once, not give every student a zero."""
+    scratch = Path(scratch)
+    kernel_dir = scratch / "autograded" / STUDENT / template["assignment"]
+    shutil.copytree(Path(template["root"]) / "solutions", scratch / "solutions")
+    shutil.copytree(scratch / "solutions" / template["assignment"], kernel_dir)  # as nbgrader lays it
+    cgroups = sandbox.Cgroups(f"autograde-check-{os.getpid()}", isolation["limits"])
+    try:
+        config = _kernel_config(scratch, template["assignment"], isolation, cgroups)
+        manager = config.SandboxedKernelManager
+        if manager.get("kernel_user"):
+            sandbox.hand_over(manager.kernel_folders, manager.kernel_user)
+        try:
+            probe = subprocess.run(
+                manager.command_prefix + [sys.executable, "-c", "import ipykernel_launcher"],
+                cwd=kernel_dir, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return f"{type(error).__name__}: {error}"
+    finally:
+        cgroups.remove()
+    if probe.returncode == 0:
+        return None
+    lines = probe.stderr.strip().splitlines()
+    return lines[-1] if lines else f"it exited with code {probe.returncode}"
 
 
 def grade(student_id, folder, template, scratch, isolation):

@@ -15,9 +15,11 @@ PYTHON = sys.executable
 ENV = {**os.environ, "PATH": os.path.dirname(PYTHON) + os.pathsep + os.environ.get("PATH", "")}
 
 
-def run(args, cwd=REPO, check=True, timeout=600):
-    """Run a command; on failure show its output in the test report."""
-    done = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout)
+def run(args, cwd=REPO, check=True, timeout=600, env=None):
+    """Run a command (with `env` added to the environment); on failure show its output in
+    the test report."""
+    done = subprocess.run(args, cwd=cwd, env={**ENV, **(env or {})}, capture_output=True,
+                          text=True, timeout=timeout)
     if check and done.returncode != 0:
         raise AssertionError(f"{args} exited {done.returncode}\n{done.stdout}\n{done.stderr}")
     return done

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import socketserver
+import tempfile
 import threading
 
 import nbformat
@@ -18,6 +19,10 @@ from autograder.sandbox import Cgroups, Limits, bwrap_path
 ASSIGNMENT = "ex01-shapes-and-counts"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 TIMEOUT = 45
+# Secrets of the grading machine that a submission tries to read and hand back
+PLANTED_VARIABLE = ("GRADER_API_TOKEN", "planted-variable-5f1c")
+PLANTED_FILE_TEXT = "planted-root-only-file-9a2e"
+AS_ROOT = os.geteuid() == 0
 
 # CI installs bubblewrap and runs as root: there, a missing sandbox is a failure.
 IN_CI = bool(os.environ.get("CI"))
@@ -52,7 +57,31 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory, server):
+def root_only_file():
+    """A file only root may read, outside every folder the sandbox hides."""
+    folder = "/var/tmp" if os.access("/var/tmp", os.W_OK) else None
+    if folder is None:
+        yield None
+        return
+    fd, path = tempfile.mkstemp(prefix="grader-secret-", dir=folder)
+    os.write(fd, PLANTED_FILE_TEXT.encode())
+    os.close(fd)
+    os.chmod(path, 0o600)
+    yield path
+    os.remove(path)
+
+
+def shadow_entries():
+    """The password hashes of /etc/shadow, where this process can read them."""
+    try:
+        lines = open("/etc/shadow").read().splitlines()
+    except OSError:
+        return []
+    return [line.split(":")[1] for line in lines if len(line.split(":")) > 2 and len(line.split(":")[1]) > 3]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, server, root_only_file):
     folder = tmp_path_factory.mktemp("class")
     out = tmp_path_factory.mktemp("out")
     answers = solution_answers(ASSIGNMENT)
@@ -84,6 +113,15 @@ def batch(tmp_path_factory, server):
     }
     for name, code in attacks.items():
         make_submission(ASSIGNMENT, folder / name, {**answers, **attack(code)})
+    # prints the environment, a root-only file and /etc/shadow, and returns them as its
+    # answer (a failing test quotes the answer in its message)
+    steal = (f"import os\nSTOLEN = [repr(dict(os.environ))]\n"
+             f"for path in [{root_only_file!r}, '/etc/shadow']:\n"
+             f"    try:\n        STOLEN.append(open(path).read())\n"
+             f"    except (OSError, TypeError) as error:\n        STOLEN.append(str(error))\n"
+             f"print(STOLEN)\n\n\ndef conv_output_size(*args, **kwargs):\n"
+             f"    print(STOLEN)\n    return ' '.join(STOLEN)")
+    make_submission(ASSIGNMENT, folder / "reads secrets", {**answers, "conv_output_size": steal})
     make_submission(ASSIGNMENT, folder / "reaches the network", {**answers, "conv_output_size": (
         attacks["reaches the network"] + "\n\n" + answers["conv_output_size"].replace(
             "return size", "return size + OFFSET"))})
@@ -126,7 +164,7 @@ def batch(tmp_path_factory, server):
     before = tree_digest(REPO)
     done = run([PYTHON, "-m", "autograder", "grade", ASSIGNMENT, str(folder), "--out", str(out),
                 "--jobs", "2", "--timeout", str(TIMEOUT), "--memory", "1536",
-                "--sandbox", "bwrap"], timeout=1200)
+                "--sandbox", "bwrap"], timeout=1200, env=dict([PLANTED_VARIABLE]))
     after = tree_digest(REPO)
     with open(out / "grades.csv", newline="") as f:
         rows = {row["student_id"]: row for row in csv.DictReader(f)}
@@ -209,6 +247,20 @@ def test_a_gigabyte_of_output_stops_only_that_submission(batch):
     assert (batch["out"] / "results.json").stat().st_size < 1_000_000
 
 
+def test_no_secret_of_the_grading_machine_reaches_the_output(batch, root_only_file):
+    planted = [PLANTED_VARIABLE[1]] + ([PLANTED_FILE_TEXT] if root_only_file and AS_ROOT else [])
+    planted += shadow_entries()
+    for path in batch["out"].rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            leaked = [secret for secret in planted if secret in text]
+            assert not leaked, f"{path.name} shows {leaked}"
+    # the submission ran, and its failure message quotes what it could read
+    message = next(t["message"] for t in batch["results"]["reads secrets"]["tests"]
+                   if t["grade_id"] == "conv_output_size_examples")
+    assert "PATH" in message and "Permission denied" in message
+
+
 def test_patching_the_helpers_earns_nothing(batch):
     assert batch["rows"]["patches the helpers"]["score"] == "0"
 
@@ -241,3 +293,17 @@ def test_the_limits_are_really_applied_here():
     if not probe.available and not IN_CI:
         pytest.skip("cgroups are not writable here (not root): memory and task limits are off")
     assert probe.available, "cgroups are not writable: memory and process limits are off"
+
+
+def test_a_kernel_that_cannot_start_stops_grading_with_one_line(tmp_path, monkeypatch, capsys):
+    """When Python cannot start inside the sandbox (here: the interpreter's folders are not
+    bound into it), the grader says so once, before grading, instead of zeroing everyone."""
+    from autograder import cli, sandbox
+    make_submission(ASSIGNMENT, tmp_path / "class" / "alice", solution_answers(ASSIGNMENT))
+    monkeypatch.setattr(sandbox, "_python_folders", lambda: [])
+    code = cli.main(["grade", ASSIGNMENT, str(tmp_path / "class"), "--out", str(tmp_path / "out"),
+                     "--sandbox", "bwrap"])
+    error = capsys.readouterr().err.strip()
+    assert code == 2
+    assert error.count("\n") == 0 and "kernel cannot start" in error, error
+    assert not (tmp_path / "out" / "grades.csv").exists()

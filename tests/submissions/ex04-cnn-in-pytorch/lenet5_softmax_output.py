@@ -1,8 +1,7 @@
 """The network ends with a softmax, and CrossEntropyLoss applies another one.
-The digits classifier then learns too little (the training tests are lost too)."""
+The digits classifier still learns (95-98 % here), so only this function's tests are lost."""
 EXPECTED_MISTAKE = "softmax before CrossEntropyLoss"
-LOST_TESTS = ["LeNet5_examples", "LeNet5_shapes",
-              "training_test_accuracy", "training_unseen_digits"]
+LOST_TESTS = ["LeNet5_examples", "LeNet5_shapes"]
 
 
 class LeNet5(nn.Module):

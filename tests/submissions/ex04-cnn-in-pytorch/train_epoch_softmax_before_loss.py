@@ -1,8 +1,7 @@
 """Turns the scores into probabilities before CrossEntropyLoss, which expects logits.
-The digits classifier then learns too little (the training tests are lost too)."""
+The digits classifier still learns (95-98 % here), so only this function's tests are lost."""
 EXPECTED_MISTAKE = "softmax before CrossEntropyLoss"
-LOST_TESTS = ["train_epoch_examples", "train_epoch_hidden",
-              "training_test_accuracy", "training_unseen_digits"]
+LOST_TESTS = ["train_epoch_examples", "train_epoch_hidden"]
 
 
 def train_epoch(model, loader, optimizer, loss_fn):
