@@ -19,6 +19,12 @@ WITHHELD_LIBRARIES = {
 }
 
 
+def withheld_message(name):
+    """What importing a withheld library says (the grader names the mistake from it)."""
+    return (f"{name!r} is not available in this exercise: the rules allow numpy only, so "
+            "grading runs without it.")
+
+
 def known_assignments():
     """Assignment folders under solutions/ that hold at least one notebook."""
     if not SOURCE_DIR.is_dir():

@@ -8,7 +8,8 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     ClearOutput, GetGrades, IgnorePattern, LimitOutput,
                                     OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
-from autograder.preprocessors import DropDuplicateGradeIds, ExecuteWithLimits, ShowTestMessagesOnly
+from autograder.preprocessors import (DropDuplicateGradeIds, ExecuteWithLimits, JudgeAnswers,
+                                      ShowTestMessagesOnly)
 from autograder.sandbox import SandboxedKernelManager, clean_environment_command
 
 c = get_config()  # noqa: F821
@@ -39,9 +40,12 @@ c.Autograde.sanitize_preprocessors = [
 
 # nbgrader's autograde steps, with Execute replaced by one that caps a cell's output while
 # it runs (nbgrader's LimitOutput trims only afterwards, once everything is in memory).
-# Order matters: execute, then clean and trim the outputs, then read the scores.
+# Order matters: execute; judge the answers the kernel handed back (before any trimming
+# could drop one) and put the verdict in each test cell; clean and trim the outputs; then
+# read the scores, which are the grader's verdicts.
 c.Autograde.autograde_preprocessors = [
     ExecuteWithLimits,
+    JudgeAnswers,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,

@@ -19,7 +19,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 
-from autograder import sandbox
+from autograder import judge, sandbox
 from autograder.cached_templates import CachedTemplatesHTMLExporter
 from autograder.course import (REPO_ROOT, WITHHELD_LIBRARIES, copy_assignment_source,
                                nbgrader_config)
@@ -37,14 +37,19 @@ def ungraded(template, student_id, status, message=""):
 
 def preload():
     """Import, once in the parent, what grading would import lazily in every forked
-    grading process (kernel specs, feedback templates, markdown, highlighting)."""
+    grading process (kernel specs, feedback templates, markdown, highlighting, and the
+    grader's PyTorch, which computes the expected answers)."""
     import IPython  # noqa: F401
     import ipykernel.kernelspec  # noqa: F401
     import jinja2  # noqa: F401
     import mistune  # noqa: F401
     import pygments.formatters.html  # noqa: F401
     import pygments.lexers  # noqa: F401
+    import torch
     from nbconvert.exporters import HTMLExporter  # noqa: F401
+    # One thread: a thread pool started in this process before it forks breaks PyTorch
+    # in the grading processes (they crashed), and the grader's small references need none.
+    torch.set_num_threads(1)
 
 
 def prepare_template(assignment, root):
@@ -55,6 +60,8 @@ def prepare_template(assignment, root):
     result = NbGraderAPI(config=config).generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result.get('error', '')}")
+    for source in (root / "solutions" / assignment).glob("*.ipynb"):
+        judge.prepare(assignment, nbformat.read(source, as_version=4))  # shared by every fork
     tests = []
     notebooks = sorted(p.stem for p in (root / "exercises" / assignment).glob("*.ipynb"))
     for name in notebooks:

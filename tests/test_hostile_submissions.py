@@ -126,7 +126,7 @@ def batch(tmp_path_factory, server, root_only_file):
         attacks["reaches the network"] + "\n\n" + answers["conv_output_size"].replace(
             "return size", "return size + OFFSET"))})
     # every function wrong, and the helpers patched to accept anything
-    patch = ("import checks\nchecks.expect_int = lambda *a, **k: None\n"
+    patch = ("import checks\nchecks.expect = lambda *a, **k: None\n"
              "checks.expect_raises = lambda *a, **k: None\n")
     make_submission(ASSIGNMENT, folder / "patches the helpers", {
         "conv_output_size": patch + "def conv_output_size(*args, **kwargs):\n    return 0",

@@ -1,6 +1,7 @@
 """nbgrader preprocessors of this course, one per file."""
 from .drop_duplicate_grade_ids import DropDuplicateGradeIds
 from .execute_with_limits import ExecuteWithLimits
+from .judge_answers import JudgeAnswers
 from .show_test_messages_only import ShowTestMessagesOnly
 
-__all__ = ["DropDuplicateGradeIds", "ExecuteWithLimits", "ShowTestMessagesOnly"]
+__all__ = ["DropDuplicateGradeIds", "ExecuteWithLimits", "JudgeAnswers", "ShowTestMessagesOnly"]

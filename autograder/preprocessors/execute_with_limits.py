@@ -2,13 +2,30 @@ from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, Type
 
+from autograder.course import WITHHELD_LIBRARIES, withheld_message
+from autograder.kernel_checks import ANSWER_TYPE
+
+# Run in the kernel before any student code: an import of a withheld library fails. The
+# sandbox goes further (the libraries' files are not there at all); this guard is what
+# remains where grading runs without one (plain nbgrader, --sandbox none).
+IMPORT_GUARD = """import sys
+class _WithheldLibraries:
+    messages = {messages!r}
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in self.messages:
+            raise ImportError(self.messages[name.split(".")[0]])
+sys.meta_path.insert(0, _WithheldLibraries())
+del _WithheldLibraries"""
+
 
 class ExecuteWithLimits(Execute):
     """nbgrader's Execute, with a configurable kernel manager and a cap on output.
 
     A cell that prints gigabytes must not fill the grader's memory or the notebook: past
     `max_output_bytes` a cell's further output is dropped and a note says so. Errors are
-    always kept (grading reads them), with their message shortened.
+    always kept (grading reads them), with their message shortened. The answers a test
+    cell hands back to the grader have a budget of their own (`max_answer_bytes`): they
+    are removed once judged, and dropping one would fail a right submission.
     """
 
     kernel_manager = Type(
@@ -17,6 +34,8 @@ class ExecuteWithLimits(Execute):
     max_output_bytes = Integer(
         1_000_000, help="Output a cell may produce before the rest is dropped").tag(config=True)
     max_error_chars = Integer(10_000, help="Longest error message kept").tag(config=True)
+    max_answer_bytes = Integer(
+        64_000_000, help="Answers a cell may hand back before the rest are dropped").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,6 +45,10 @@ class ExecuteWithLimits(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._output_bytes = {}
+        assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+        messages = {name: withheld_message(name) for name in WITHHELD_LIBRARIES.get(assignment, ())}
+        self.extra_arguments = [f"--IPKernelApp.exec_lines={IMPORT_GUARD.format(messages=messages)}"
+                                ] if messages else []
         return super().preprocess(nb, resources, km)
 
     def output(self, outs, msg, display_id, cell_index):
@@ -37,6 +60,10 @@ class ExecuteWithLimits(Execute):
             return super().output(outs, msg, display_id, cell_index)
         size = len(str(content.get("text", ""))) + sum(
             len(str(v)) for v in content.get("data", {}).values())
+        if ANSWER_TYPE in content.get("data", {}):
+            answers = self._output_bytes.get(("answers", cell_index), 0) + size
+            self._output_bytes[("answers", cell_index)] = answers
+            return super().output(outs, msg, display_id, cell_index) if answers <= self.max_answer_bytes else None
         used = self._output_bytes.get(cell_index, 0)
         self._output_bytes[cell_index] = used + size
         if used + size <= self.max_output_bytes:

@@ -1,1 +1,1 @@
-../../autograder/checks.py
+../../autograder/ex04_checks.py

@@ -1,0 +1,128 @@
+"""Exercise 2, convolution by hand: PyTorch's answers and the known mistakes (as torch
+computations in float64)."""
+from autograder.judge.mistakes import Mistake, Mistakes, pair as _pair
+
+
+def _t(array):
+    import numpy as np
+    import torch
+    return torch.from_numpy(np.array(array, dtype="float64"))
+
+
+def _conv(x, w, b=None, stride=1, padding=0):
+    import torch.nn.functional as F
+    return F.conv2d(_t(x), _t(w), None if b is None else _t(b), stride=_pair(stride),
+                    padding=_pair(padding)).numpy()
+
+
+def _swapped(value):
+    return tuple(reversed(_pair(value)))
+
+
+def _one_side_padding(x, w, b=None, stride=1, padding=0):
+    import numpy as np
+    ph, pw = _pair(padding)
+    if not (ph or pw):
+        return None
+    padded = np.pad(np.array(x, dtype="float64"), ((0, 0), (0, 0), (ph, 0), (pw, 0)))
+    return _conv(padded, w, b, stride, 0)
+
+
+CORR2D_MISTAKES = Mistakes([
+    Mistake("kernel flipped",
+            "That is true convolution. Deep-learning libraries compute cross-correlation: "
+            "the kernel slides over the image as it is, without flipping.",
+            lambda image, kernel: _conv(_t(image)[None, None], _t(kernel).flip(0, 1)[None, None])[0, 0]),
+], probes=[])
+
+CONV2D_MISTAKES = Mistakes([
+    Mistake("kernel flipped",
+            "That is true convolution. Deep-learning libraries compute cross-correlation: "
+            "the kernel slides over the image as it is, without flipping.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, _t(w).flip(2, 3).numpy(), b, stride, padding)),
+    Mistake("bias dropped",
+            "Each output channel adds its bias b[o] to every position.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, w, None, stride, padding) if b is not None else None),
+    Mistake("padding on one side only",
+            "Padding P adds P zeros on each side: top and bottom, left and right.",
+            _one_side_padding),
+    Mistake("input channels not summed (only the first used)",
+            "Each output channel sums the cross-correlations of all input channels.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(_t(x)[:, :1].numpy(), _t(w)[:, :1].numpy(), b, stride, padding)
+                if len(x[0]) > 1 else None),
+    Mistake("input channels averaged instead of summed",
+            "Each output channel sums over input channels; it does not divide by their number.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, _t(w).numpy() / len(x[0]), b, stride, padding) if len(x[0]) > 1 else None),
+    Mistake("height and width swapped",
+            "A pair means (height, width): stride=(SH, SW) and padding=(PH, PW).",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, w, b, _swapped(stride), _swapped(padding))
+                if (_pair(stride)[0] != _pair(stride)[1] or _pair(padding)[0] != _pair(padding)[1])
+                else None),
+    Mistake("stride ignored",
+            "With stride S the window moves S pixels at a time.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, w, b, 1, padding) if _pair(stride) != (1, 1) else None),
+], probes=[])
+
+
+def _pool(kind, x, kernel_size, stride):
+    import torch.nn.functional as F
+    pool = F.max_pool2d if kind == "max" else F.avg_pool2d
+    return pool(_t(x), _pair(kernel_size), _pair(stride)).numpy()
+
+
+def _pool_mistakes(kind):
+    other = "avg" if kind == "max" else "max"
+    return Mistakes([
+        Mistake("pooling stride defaulting to 1",
+                "In PyTorch, stride=None means stride = kernel_size: windows do not overlap.",
+                lambda x, kernel_size, stride=None:
+                    _pool(kind, x, kernel_size, 1) if stride is None and _pair(kernel_size) != (1, 1)
+                    else None),
+        Mistake("height and width swapped",
+                "A pair means (height, width): kernel_size=(KH, KW), stride=(SH, SW).",
+                lambda x, kernel_size, stride=None:
+                    _pool(kind, x, _swapped(kernel_size), _swapped(stride if stride is not None else kernel_size))),
+        Mistake(f"{other} pooling computed instead",
+                f"This function computes the {kind} of each window.",
+                lambda x, kernel_size, stride=None:
+                    _pool(other, x, kernel_size, stride if stride is not None else kernel_size)),
+    ] + ([Mistake("window sum instead of mean",
+                  "Average pooling divides each window's sum by KH*KW.",
+                  lambda x, kernel_size, stride=None:
+                      _pool("avg", x, kernel_size, stride if stride is not None else kernel_size)
+                      * _pair(kernel_size)[0] * _pair(kernel_size)[1])] if kind == "avg" else []),
+        probes=[])
+
+
+MAX_POOL2D_MISTAKES = _pool_mistakes("max")
+AVG_POOL2D_MISTAKES = _pool_mistakes("avg")
+
+
+
+# PyTorch's answers, in float64 from copies of the inputs.
+
+def corr2d(image, kernel):
+    return _conv(_t(image)[None, None], _t(kernel)[None, None])[0, 0]
+
+
+def conv2d(x, w, b=None, stride=1, padding=0):
+    return _conv(x, w, b, stride, padding)
+
+
+def max_pool2d(x, kernel_size, stride=None):
+    return _pool("max", x, kernel_size, stride if stride is not None else kernel_size)
+
+
+def avg_pool2d(x, kernel_size, stride=None):
+    return _pool("avg", x, kernel_size, stride if stride is not None else kernel_size)
+
+
+REFERENCES = {f.__name__: f for f in (corr2d, conv2d, max_pool2d, avg_pool2d)}
+MISTAKES = {"corr2d": CORR2D_MISTAKES, "conv2d": CONV2D_MISTAKES,
+            "max_pool2d": MAX_POOL2D_MISTAKES, "avg_pool2d": AVG_POOL2D_MISTAKES}

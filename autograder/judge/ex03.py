@@ -1,0 +1,136 @@
+"""Exercise 3, backpropagation: PyTorch's gradients and the known mistakes."""
+from autograder.judge.ex02 import _t
+from autograder.judge.mistakes import Mistake, Mistakes, pair as _pair
+
+
+
+
+# Known mistakes of the backward passes. Each variant returns what the graded function
+# returns: (dx, dw, db) for conv2d_backward, dx for max_pool2d_backward.
+
+def _conv_grads(dout, x, w, stride=1, padding=0, flip=False, pad_kept=False):
+    import torch
+    import torch.nn.functional as F
+    x_ = _t(x)
+    ph, pw = _pair(padding)
+    if pad_kept:
+        x_, padding = F.pad(x_, (pw, pw, ph, ph)), 0
+    x_.requires_grad_(True)
+    w_ = _t(w).requires_grad_(True)
+    b_ = torch.zeros(len(w), dtype=torch.float64, requires_grad=True)
+    F.conv2d(x_, w_.flip(2, 3) if flip else w_, b_, _pair(stride), _pair(padding)).backward(_t(dout))
+    return x_.grad.numpy(), w_.grad.numpy(), b_.grad.numpy()
+
+
+def _conv_dx_overwritten(dout, x, w, stride=1, padding=0):
+    """dx where each window's contribution overwrites the previous ones."""
+    import numpy as np
+    sh, sw = _pair(stride)
+    ph, pw = _pair(padding)
+    n, c, h, wd = np.shape(x)
+    kh, kw = np.shape(w)[2:]
+    dxp = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))
+    dout, w = np.array(dout, dtype="float64"), np.array(w, dtype="float64")
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            dxp[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] = np.einsum("no,ockl->nckl", dout[:, :, i, j], w)
+    return dxp[:, :, ph:ph + h, pw:pw + wd]
+
+
+def _with(grads, index, value):
+    grads = list(grads)
+    grads[index] = value
+    return tuple(grads)
+
+
+CONV2D_BACKWARD_MISTAKES = Mistakes([
+    Mistake("gradient not accumulated over overlapping windows",
+            "A pixel inside several windows receives a gradient from each of them: add (+=), "
+            "do not assign.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 0,
+                _conv_dx_overwritten(dout, x, w, stride, padding))),
+    Mistake("bias gradient not summed over batch and space",
+            "b[o] is added at every position of every image: db[o] sums dout[:, o] over the "
+            "batch and both spatial axes.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 2, _t(dout).sum((2, 3)).numpy())),
+    Mistake("bias gradient not summed over batch and space",
+            "b[o] is added at every position of every image: db[o] sums dout[:, o] over the "
+            "batch and both spatial axes.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 2, _t(dout).sum(0).numpy())),
+    Mistake("kernel flipped in the input gradient",
+            "dx sends each dout value back through the same weights that produced it: "
+            "dx[.., i*S + a, j*S + b] += dout[.., i, j] * w[.., a, b], no flip of w by hand.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 0,
+                _conv_grads(dout, x, w, stride, padding, flip=True)[0])),
+    Mistake("padding not removed from dx",
+            "The gradient of the padded input includes the padding; dx is the gradient of x "
+            "itself: crop P rows and columns from each side.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 0,
+                _conv_grads(dout, x, w, stride, padding, pad_kept=True)[0])
+            if _pair(padding) != (0, 0) else None),
+    Mistake("weight gradient averaged over the batch",
+            "The loss sums over the batch here: dw sums the contributions of all images.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 1,
+                _conv_grads(dout, x, w, stride, padding)[1] / len(x)) if len(x) > 1 else None),
+], probes=[])
+
+
+def _pool_dx_overwritten(dout, x, kernel_size, stride=None):
+    import numpy as np
+    kh, kw = _pair(kernel_size)
+    sh, sw = _pair(stride if stride is not None else kernel_size)
+    x, dout = np.array(x, dtype="float64"), np.array(dout, dtype="float64")
+    dx = np.zeros_like(x)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            window = x[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+            flat = window.reshape(*window.shape[:2], -1)
+            mask = (np.arange(flat.shape[-1]) == flat.argmax(-1)[..., None]).reshape(window.shape)
+            region = dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+            region[mask] = 0.0   # overwrite: what an earlier window sent is lost
+            region += mask * dout[:, :, i:i + 1, j:j + 1]
+    return dx
+
+
+def _avg_pool_dx(dout, x, kernel_size, stride=None):
+    import torch.nn.functional as F
+    x_ = _t(x).requires_grad_(True)
+    F.avg_pool2d(x_, _pair(kernel_size), _pair(stride if stride is not None else kernel_size)).backward(_t(dout))
+    return x_.grad.numpy()
+
+
+MAX_POOL2D_BACKWARD_MISTAKES = Mistakes([
+    Mistake("gradient not accumulated over overlapping windows",
+            "When windows overlap, one pixel can be the maximum of several: add (+=) what "
+            "each window sends, do not assign.",
+            _pool_dx_overwritten),
+    Mistake("gradient spread over the whole window",
+            "That is average pooling's gradient. Max pooling sends each dout value to the "
+            "window's maximum only.",
+            _avg_pool_dx),
+], probes=[])
+
+
+
+# PyTorch's gradients (autograd), in float64.
+
+def conv2d_backward(dout, x, w, stride=1, padding=0):
+    return _conv_grads(dout, x, w, stride, padding)
+
+
+def max_pool2d_backward(dout, x, kernel_size, stride=None):
+    import torch.nn.functional as F
+    x_ = _t(x).requires_grad_(True)
+    F.max_pool2d(x_, _pair(kernel_size), _pair(stride if stride is not None else kernel_size)).backward(_t(dout))
+    return x_.grad.numpy()
+
+
+REFERENCES = {f.__name__: f for f in (conv2d_backward, max_pool2d_backward)}
+MISTAKES = {"conv2d_backward": CONV2D_BACKWARD_MISTAKES,
+            "max_pool2d_backward": MAX_POOL2D_BACKWARD_MISTAKES}
