@@ -97,8 +97,8 @@ def test_a_named_mistake_loses_its_tests_and_the_feedback_names_it(assignment, n
     assert sorted(t["grade_id"] for t in failed) == sorted(expect["LOST_TESTS"])
     lost = sum(t["max_points"] - t["points"] for t in failed)
     assert float(rows[name]["score"]) == total_points(assignment) - lost
-    for t in failed:  # the message says on which input, and what came back or was used
-        assert "(" in t["message"] and ("expected" in t["message"] or " uses " in t["message"]), t["message"]
+    for t in failed:  # the message says on which input, and what came back or was raised
+        assert "(" in t["message"] and ("expected" in t["message"] or " raised " in t["message"]), t["message"]
     html = (out / "feedback" / name / f"{assignment}.html").read_text()
     for code in HIDDEN_CODE:
         assert code not in html

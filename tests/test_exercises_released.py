@@ -61,3 +61,19 @@ def test_the_points_stated_to_students_match_the_test_cells(assignment):
     assert stated, "the notebook should tell students how many points there are"
     said = [NUMBERS[w.lower()] for w in stated.groups()]
     assert said == [total, visible, total - visible]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_released_helpers_hold_no_reference_code(assignment):
+    """What ships next to a notebook is that exercise's helpers only: for exercises judged
+    by the grader, the small engine that hands answers back, with nothing that computes a
+    right answer (no PyTorch, no known-mistake variants, no other exercise's checks)."""
+    from autograder import judge
+    helpers = (REPO / "exercises" / assignment / "checks.py").read_text()
+    if assignment in judge.ASSIGNMENTS:
+        assert helpers == (REPO / "autograder" / "kernel_checks.py").read_text()
+        for needle in ("import torch", "Mistake(", "REFERENCES", "conv2d", "receptive"):
+            assert needle not in helpers, needle
+    else:
+        for other in judge.ASSIGNMENTS.values():   # no other exercise's references
+            assert not any(f"def {name}(" in helpers for name in other.REFERENCES)
