@@ -157,6 +157,14 @@ def batch(tmp_path_factory, server, root_only_file):
         tests_of(cells, "fc_param_count_examples"), cells[tests_of(cells, "fc_param_count_examples")].copy()))
     edit("test cell edited", lambda cells: cells[tests_of(cells, "receptive_field_examples")].update(
         source="print('all good')"))
+    # a cell the student marks as a test: if the grader ran it (to rebuild cases), the
+    # marker would appear outside the sandbox
+    marker = tmp_path_factory.mktemp("grader") / "test cell ran in the grader"
+    forged = nbformat.v4.new_code_cell(f"open({str(marker)!r}, 'w').write('x')\n"
+                                       "checks.expect(conv_output_size, (1, 1), {}, 1)")
+    forged.metadata["nbgrader"] = {"grade": True, "grade_id": "conv_output_size_extra", "points": 5,
+                                   "locked": True, "solution": False, "schema_version": 3}
+    edit("forged test cell", lambda cells: cells.append(forged))
     wrong_assignment = make_submission(ASSIGNMENT, folder / "wrong assignment", answers)
     chapter = nbformat.read(REPO / "book" / "01-why-not-fully-connected.ipynb", as_version=4)
     nbformat.write(chapter, wrong_assignment)
@@ -169,7 +177,7 @@ def batch(tmp_path_factory, server, root_only_file):
     with open(out / "grades.csv", newline="") as f:
         rows = {row["student_id"]: row for row in csv.DictReader(f)}
     results = json.loads((out / "results.json").read_text())["students"]
-    return {"folder": folder, "out": out, "done": done, "rows": rows, "results": results,
+    return {"folder": folder, "out": out, "done": done, "rows": rows, "results": results, "marker": marker,
             "before": before, "after": after, "names": sorted(p.name for p in folder.iterdir())}
 
 
@@ -281,6 +289,11 @@ def test_tampered_test_cells_are_graded_from_the_gradebook(batch, name, lost):
     assert batch["rows"][name]["status"] == "graded"
     for grade_id, test in tests.items():
         assert test["passed"] == (grade_id != lost), (grade_id, test["message"])
+
+
+def test_a_cell_the_student_marks_as_a_test_never_runs_in_the_grader(batch):
+    assert not batch["marker"].exists()
+    assert float(batch["rows"]["forged test cell"]["score"]) <= 14
 
 
 def test_a_notebook_from_another_assignment_scores_zero(batch):

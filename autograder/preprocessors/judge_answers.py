@@ -1,5 +1,6 @@
 from nbformat.v4 import new_output
 from nbgrader import utils
+from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import judge
@@ -28,21 +29,34 @@ class JudgeAnswers(NbGraderPreprocessor):
     cell's outputs are replaced by the verdict (an error with the message when a case is
     wrong, else what the cell printed), so nbgrader scores the grader's verdict, never the
     kernel's. The answers themselves are removed from every cell.
+
+    The cells the grader runs to rebuild the cases are the course's, read from the
+    gradebook by grade_id, never the submitted notebook's: a cell a student adds or marks
+    as a test runs nowhere but in the kernel.
     """
 
     def preprocess(self, nb, resources):
-        assignment = resources.get("nbgrader", {}).get("assignment")
+        info = resources.get("nbgrader", {})
+        assignment = info.get("assignment")
         judged = assignment in judge.ASSIGNMENTS
-        setup = judge.setup_source(nb)
+        course_cells, tests = {}, set()
+        if judged:
+            with Gradebook(info["db_url"]) as gradebook:
+                notebook = gradebook.find_notebook(info["notebook"], assignment)
+                course_cells = {c.name: c.source for c in notebook.source_cells}
+                tests = {c.name for c in notebook.grade_cells if c.cell_type == "code"}
+        setup = course_cells.get("setup", "")
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
             answers, error = _answers(cell.outputs), _kernel_error(cell.outputs)
             cell.outputs = [o for o in cell.outputs
                             if not (o.get("output_type") == "display_data" and ANSWER_TYPE in o.get("data", {}))]
-            if not judged or not utils.is_grade(cell) or utils.is_solution(cell):
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if not judged or not utils.is_grade(cell) or utils.is_solution(cell) \
+                    or grade_id not in tests:
                 continue
-            cases, message = judge.judge_cell(assignment, setup, cell.source, answers, error)
+            cases, message = judge.judge_cell(assignment, setup, course_cells[grade_id], answers, error)
             if not cases:
                 continue   # a test cell that checks in the kernel alone
             if message:
