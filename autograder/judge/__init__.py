@@ -59,7 +59,6 @@ class _Recorder(types.ModuleType):
     def __init__(self):
         super().__init__("checks")
         self.cases = []
-        self.Raises = Raises
 
     def expect(self, fn, args, kwargs, expected=None, **options):
         self.cases.append(Case(fn.__name__, tuple(args), dict(kwargs), expected, options))
