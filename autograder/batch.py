@@ -62,11 +62,11 @@ def grade_all(assignment, submissions, feedback_dir, jobs, timeout, isolation, p
     """
     with tempfile.TemporaryDirectory(prefix="autograde-", dir=_scratch_parent()) as work:
         work = Path(work)
+        worker.preload()   # first: the template's expected values are computed with torch
         template = worker.prepare_template(assignment, work / "template")
         problem = worker.kernel_start_problem(template, isolation, work / "kernel-check")
         if problem:
             raise KernelCannotStart(problem)
-        worker.preload()
         results = [None] * len(submissions)
         pending = deque()
         for index, submission in enumerate(submissions):
