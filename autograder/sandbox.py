@@ -165,20 +165,22 @@ class Cgroups:
                     time.sleep(0.1)
 
 
+def _enter_limits(*options):
+    """The command prefix that runs enter_limits.py with `options`, then a clean environment."""
+    return [sys.executable, "-I", "-S", str(ENTER_LIMITS), *options, "--clean-env", "--"]
+
+
 def clean_environment_command():
     """The command prefix that starts a kernel with none of the grader's variables."""
-    return [sys.executable, "-I", "-S", str(ENTER_LIMITS), "--clean-env", "--"]
+    return _enter_limits()
 
 
 def limits_command(limits, cgroups):
     """The command prefix that enters the cgroups, sets the rlimits and cleans the
     environment."""
-    command = [sys.executable, "-I", "-S", str(ENTER_LIMITS)]
-    for procs in cgroups.procs_files():
-        command += ["--cgroup-procs", procs]
-    command += ["--rlimit", f"fsize={limits.max_file_bytes}", "--rlimit", "core=0",
-                "--clean-env", "--"]
-    return command
+    options = [option for procs in cgroups.procs_files() for option in ("--cgroup-procs", procs)]
+    return _enter_limits(*options, "--rlimit", f"fsize={limits.max_file_bytes}",
+                         "--rlimit", "core=0")
 
 
 def _python_folders():

@@ -148,12 +148,16 @@ def _number_mistake(mistakes, case, answer, expected, cases, answers):
     return candidates[0] if candidates else None
 
 
+def _tolerances(case):
+    """(rtol, atol) of an array case: the cell's, else the comparison's defaults."""
+    return case.options.get("rtol", 1e-5), case.options.get("atol", 1e-6)
+
+
 def _array_mistake(mistakes, case, answer, expected, part):
     """The first known mistake whose answer equals the student's (for a tuple, in the
     part that is wrong) and differs from the right one there."""
     import numpy as np
-    options = {k: case.options[k] for k in ("rtol", "atol") if k in case.options}
-    rtol, atol = options.get("rtol", 1e-5), options.get("atol", 1e-6)
+    rtol, atol = _tolerances(case)
     got = answer if part is None else answer[part]
     right = expected if part is None else expected[part]
     if type(got) is not np.ndarray:
@@ -190,8 +194,7 @@ def _diagnosis(module, case, answer, expected, cases, answers):
     part = None
     if isinstance(expected, tuple) and isinstance(answer, (tuple, list)) and len(answer) == len(expected):
         call = call_text(case.function, case.args, case.kwargs)
-        found = kernel_checks.arrays_problem(call, answer, expected, case.options.get("rtol", 1e-5),
-                                             case.options.get("atol", 1e-6), names)
+        found = kernel_checks.arrays_problem(call, answer, expected, *_tolerances(case), names)
         part = found[0] if found else None
         if part is None:
             return ""
@@ -219,11 +222,11 @@ def judge_cell(assignment, setup, source, answers, kernel_error=None):
     `answers`: (function name, plain data) in the order the kernel handed them back;
     `kernel_error`: the error that stopped the cell in the kernel, if any."""
     module = ASSIGNMENTS[assignment]
-    cases, expectations_ = expectations(assignment, setup, source)
+    cases, expected_values = expectations(assignment, setup, source)
     decoded = [decode(data) for _, data in answers]
-    for index, (case, expected) in enumerate(zip(cases, expectations_)):
-        call = call_text(case.function, case.args, case.kwargs)
+    for index, (case, expected) in enumerate(zip(cases, expected_values)):
         if index >= len(answers):   # answers pair with cases by order: names may differ
+            call = call_text(case.function, case.args, case.kwargs)
             why = f": {kernel_error}" if kernel_error else ""
             return len(cases), f"The test stopped before {call} gave an answer{why}."
         answer = decoded[index]
