@@ -1,7 +1,7 @@
 """Grade the same submissions with plain sequential `nbgrader autograde` and with the batch
 grader, and print both times, their ratio and the batch grader's overhead per submission.
 
-    .venv/bin/python benchmarks/grading.py [--submissions 40] [--jobs 2]
+    .venv/bin/python benchmarks/grading.py [--submissions 40] [--jobs 2] [--assignment ex04-cnn-in-pytorch]
 
 Overhead is the CPU-slot time each submission costs the batch grader (wall time x jobs /
 submissions) minus the time the student's cells themselves take to run, measured by
@@ -81,7 +81,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--assignment", default=ASSIGNMENT)
     args = parser.parse_args()
+    globals()["ASSIGNMENT"] = args.assignment   # the one assignment every step below uses
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

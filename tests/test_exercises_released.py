@@ -1,5 +1,6 @@
 """exercises/ is what nbgrader makes from solutions/, never edited by hand."""
 import filecmp
+from pathlib import Path
 
 import pytest
 
@@ -69,11 +70,17 @@ def test_released_helpers_hold_no_reference_code(assignment):
     by the grader, the small engine that hands answers back, with nothing that computes a
     right answer (no PyTorch, no known-mistake variants, no other exercise's checks)."""
     from autograder import judge
-    helpers = (REPO / "exercises" / assignment / "checks.py").read_text()
-    if assignment in judge.ASSIGNMENTS:
-        assert helpers == (REPO / "autograder" / "kernel_checks.py").read_text()
-        for needle in ("import torch", "Mistake(", "REFERENCES", "conv2d", "receptive"):
-            assert needle not in helpers, needle
-    else:
-        for other in judge.ASSIGNMENTS.values():   # no other exercise's references
-            assert not any(f"def {name}(" in helpers for name in other.REFERENCES)
+    released = REPO / "exercises" / assignment
+    helpers = (released / "checks.py").read_text()
+    assert assignment in judge.ASSIGNMENTS
+    assert helpers == (REPO / "autograder" / "kernel_checks.py").read_text()
+    for needle in ("import torch", "Mistake(", "REFERENCES", "conv2d", "receptive"):
+        assert needle not in helpers, needle
+    others = {p.name for p in released.glob("*.py")} - {"checks.py"}
+    module = judge.ASSIGNMENTS[assignment]
+    assert others == {f"{name}.py" for name in getattr(module, "HELPERS", {})}
+    for name in others:   # exercise 4's probes: inputs and hooks, no reference, no mistake
+        text = (released / name).read_text()
+        assert text == Path(getattr(module, "HELPERS")[name[:-3]].__file__).read_text()
+        assert "Mistake(" not in text and "REFERENCES" not in text
+        assert not any(f"def {function}(" in text for function in module.REFERENCES), name

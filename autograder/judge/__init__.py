@@ -15,15 +15,17 @@ Nothing the kernel does can change the inputs, the expected values or the compar
 """
 import builtins
 import contextlib
+import copy
 import functools
 import io
 import math
 import re
+import sys
 import types
 from dataclasses import dataclass, field
 
 from autograder import kernel_checks
-from autograder.judge import ex01, ex02, ex03
+from autograder.judge import ex01, ex02, ex03, ex04
 from autograder.judge.mistakes import Mistake, same_number
 from autograder.kernel_checks import Raised, Raises, call_text, decode, problem_with
 
@@ -32,6 +34,7 @@ ASSIGNMENTS = {
     "ex01-shapes-and-counts": ex01,
     "ex02-conv-by-hand": ex02,
     "ex03-backprop": ex03,
+    "ex04-cnn-in-pytorch": ex04,
 }
 
 # A library the exercise forbids, refused inside the sandbox (see sandbox.withheld_packages)
@@ -45,7 +48,8 @@ WITHHELD = re.compile(r"^'(\w+)' is not available in this exercise")
 @dataclass
 class Case:
     """One call of a test cell: the function's name, its inputs, and what is expected
-    (None: PyTorch's answer, computed here)."""
+    (None: PyTorch's answer, computed here). For a probe (exercise 4), `function` is the
+    probe's name, `args` holds the student's subject and options["probe"] the probe."""
     function: str
     args: tuple
     kwargs: dict
@@ -61,7 +65,12 @@ class _Recorder(types.ModuleType):
         self.cases = []
 
     def expect(self, fn, args, kwargs, expected=None, **options):
-        self.cases.append(Case(fn.__name__, tuple(args), dict(kwargs), expected, options))
+        # copies: a test cell may change a model after handing it over (freeze a layer)
+        self.cases.append(Case(fn.__name__, copy.deepcopy(tuple(args)), copy.deepcopy(dict(kwargs)),
+                               expected, options))
+
+    def observe(self, subject, probe, **kwargs):
+        self.cases.append(Case(probe.__name__, (subject,), copy.deepcopy(kwargs), None, {"probe": probe}))
 
     def expect_raises(self, fn, args, kwargs, error_type, why):
         self.expect(fn, args, kwargs, Raises(error_type, why))
@@ -77,13 +86,17 @@ class _StudentFunction:
         raise RuntimeError(f"the grader does not run student code ({self.__name__})")
 
 
-def record_cases(setup_source, test_source, functions):
+def record_cases(setup_source, test_source, functions, helpers=None):
     """The cases a test cell checks, rebuilt by running the setup cell and the test cell
-    here, with `checks` recording and each of `functions` a name only."""
+    here, with `checks` recording, each of `functions` a name only, and the course's
+    `helpers` (module name: module) as the grader has them."""
     recorder = _Recorder()
+    helpers = helpers or {}
 
     def course_import(name, *args, **kwargs):
-        return recorder if name == "checks" else builtins.__import__(name, *args, **kwargs)
+        if name == "checks":
+            return recorder
+        return helpers[name] if name in helpers else builtins.__import__(name, *args, **kwargs)
 
     namespace = {"__builtins__": {**vars(builtins), "__import__": course_import},
                  "__name__": "__test_cell__"}
@@ -98,6 +111,8 @@ def record_cases(setup_source, test_source, functions):
 def _expected(module, case):
     if case.expected is not None:
         return case.expected
+    if "probe" in case.options:
+        return module.PROBES[case.function][0](case)
     return module.REFERENCES[case.function](*case.args, **case.kwargs)
 
 
@@ -106,8 +121,17 @@ def expectations(assignment, setup_source, test_source):
     """The cases of a test cell and their expected values: the same for every student, so
     computed once per grading process (and once for a whole batch, in its parent)."""
     module = ASSIGNMENTS[assignment]
-    cases = record_cases(setup_source, test_source, module.REFERENCES)
+    cases = record_cases(setup_source, test_source, module.REFERENCES, getattr(module, "HELPERS", None))
     return cases, [_expected(module, case) for case in cases]
+
+
+def before_cell(assignment, grade_id, folder):
+    """Whatever the grader must give the kernel just before the test cell `grade_id` runs
+    (in the notebook's `folder`, the kernel's working folder)."""
+    module = ASSIGNMENTS.get(assignment)
+    give = getattr(module, "BEFORE_CELL", {}).get(grade_id)
+    if give is not None:
+        give(folder)
 
 
 def prepare(assignment, notebook):
@@ -215,6 +239,14 @@ def name_mistake(function, args, kwargs, answer, expected, options):
         return ""
 
 
+def _case_text(case):
+    """A case as a message names it: the call, or for a probe the test and its settings."""
+    if "probe" not in case.options:
+        return call_text(case.function, case.args, case.kwargs)
+    settings = ", ".join(f"{k}={v!r}" for k, v in case.kwargs.items())
+    return f"the {case.function.removeprefix('run_')} test" + (f" ({settings})" if settings else "")
+
+
 def judge_cell(assignment, setup, source, answers, kernel_error=None):
     """(number of cases, None) when every answer of the test cell `source` is right; else
     (number of cases, the message of the first wrong one). No case: (0, None).
@@ -226,13 +258,45 @@ def judge_cell(assignment, setup, source, answers, kernel_error=None):
     decoded = [decode(data) for _, data in answers]
     for index, (case, expected) in enumerate(zip(cases, expected_values)):
         if index >= len(answers):   # answers pair with cases by order: names may differ
-            call = call_text(case.function, case.args, case.kwargs)
             why = f": {kernel_error}" if kernel_error else ""
-            return len(cases), f"The test stopped before {call} gave an answer{why}."
+            return len(cases), f"The test stopped before {_case_text(case)} gave an answer{why}."
         answer = decoded[index]
+        if "probe" in case.options:
+            problem = _observation_problem(module, case, answer, expected)
+            if problem:
+                return len(cases), problem
+            continue
         options = {k: v for k, v in case.options.items() if k in ("rtol", "atol", "names")}
         problem = problem_with(case.function, case.args, case.kwargs, answer, expected, options)
         if problem:
             return len(cases), problem + _diagnosis(module, case, answer, expected,
                                                     cases[:len(decoded)], decoded)
     return len(cases), None
+
+
+def _observation_problem(module, case, seen, expected):
+    """What was wrong in what a probe saw, or None."""
+    if not isinstance(seen, dict):   # the probe itself failed on the student's object
+        why = f"{seen.name}: {seen.message}" if isinstance(seen, Raised) else "it handed back nothing usable"
+        return f"The{_case_text(case)[3:]} could not run on your code ({why})."
+    try:
+        return module.PROBES[case.function][1](case, seen, expected)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as error:
+        # what came back is not what the course's probe hands back: forged or broken
+        return (f"The{_case_text(case)[3:]} handed back something the course's test never "
+                f"sends ({type(error).__name__}: {error}).")
+
+
+def observation_problem(probe_name, subject, kwargs, seen):
+    """The verdict on what a probe saw in a student's JupyterLab (the kernel asks; while
+    grading the grader judges instead): the message, or None."""
+    module = next((m for m in ASSIGNMENTS.values() if probe_name in getattr(m, "PROBES", {})), None)
+    if module is None:
+        return None
+    if isinstance(seen, dict) and "missing" in seen:   # data only the grader gives
+        print(f"(The grader gives this test its data ({seen['missing']}) when it grades: "
+              "it runs then.)", file=sys.stderr)
+        return None
+    probe = getattr(module.HELPERS["probes"], probe_name)
+    case = Case(probe_name, (subject,), dict(kwargs), None, {"probe": probe})
+    return _observation_problem(module, case, seen, _expected(module, case))

@@ -2,6 +2,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, Type
 
+from autograder import judge
 from autograder.course import WITHHELD_LIBRARIES, withheld_message
 from autograder.kernel_checks import ANSWER_TYPE
 
@@ -26,6 +27,9 @@ class ExecuteWithLimits(Execute):
     always kept (grading reads them), with their message shortened. The answers a test
     cell hands back to the grader have a budget of their own (`max_answer_bytes`): they
     are removed once judged, and dropping one would fail a right submission.
+
+    Just before some test cells the grader puts data of its own beside the notebook (the
+    digits a trained model is measured on, made at grading time): see judge.before_cell.
     """
 
     kernel_manager = Type(
@@ -46,10 +50,17 @@ class ExecuteWithLimits(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self._output_bytes = {}
         assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+        self._assignment = assignment
         messages = {name: withheld_message(name) for name in WITHHELD_LIBRARIES.get(assignment, ())}
         self.extra_arguments = [f"--IPKernelApp.exec_lines={IMPORT_GUARD.format(messages=messages)}"
                                 ] if messages else []
         return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        folder = (resources or {}).get("metadata", {}).get("path") or "."
+        judge.before_cell(self._assignment, grade_id, folder)
+        return super().preprocess_cell(cell, resources, index)
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})

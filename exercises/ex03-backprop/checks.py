@@ -67,6 +67,8 @@ def _encode(value):
         return {"str": str(value)[:MAX_TEXT]}
     if type(value) in (tuple, list):
         return {"sequence": [encode(v) for v in value], "type": kind}
+    if type(value) is dict:   # what a probe saw (exercise 4): string keys only
+        return {"mapping": {str(k): encode(v) for k, v in value.items()}}
     if from_numpy and kind == "ndarray":
         if value.dtype.kind not in ARRAY_KINDS:
             return {"other": kind, "text": f"an array of {value.dtype}"}
@@ -87,7 +89,7 @@ def encode_raised(error):
 
 def decode(data):
     """Plain data back into an answer: int, float, str, None, bool, ndarray, tuple or
-    list, Raised, Other. Anything malformed becomes Other."""
+    list, dict, Raised, Other. Anything malformed becomes Other."""
     import numpy as np
     try:
         if "plain" in data:
@@ -101,6 +103,8 @@ def decode(data):
         if "sequence" in data:
             items = [decode(d) for d in data["sequence"]]
             return tuple(items) if data.get("type") == "tuple" else items
+        if "mapping" in data:
+            return {str(k): decode(v) for k, v in data["mapping"].items()}
         if "array" in data:
             dtype = np.dtype(data["dtype"])
             shape = tuple(int(n) for n in data["shape"])
@@ -122,13 +126,54 @@ def decode(data):
 # How an answer and a call are shown in messages.
 
 def show(value):
-    """An argument or answer as a message shows it: arrays by dtype and shape."""
+    """An argument or answer as a message shows it: arrays by dtype and shape, a torch
+    model as one line of its layers."""
     shape, dtype = getattr(value, "shape", None), getattr(value, "dtype", None)
     if shape is not None and dtype is not None:
         return f"<{dtype} array of shape {tuple(shape)}>"
+    if hasattr(value, "named_parameters") and hasattr(value, "extra_repr"):
+        return describe(value)
     if isinstance(value, Other):
         return value.text
     return repr(value)
+
+
+def _layer_arguments(m):
+    """The arguments that tell a layer apart, as it would be built: Conv2d(1, 6, 5)."""
+    kind = type(m).__name__
+    if kind == "Conv2d":
+        k = m.kernel_size[0] if m.kernel_size[0] == m.kernel_size[1] else m.kernel_size
+        extra = [f"{name}={value}" for name, value, default in
+                 (("stride", m.stride, (1, 1)), ("padding", m.padding, (0, 0)), ("groups", m.groups, 1))
+                 if value != default] + (["bias=False"] if m.bias is None else [])
+        return ", ".join([str(m.in_channels), str(m.out_channels), str(k)] + extra)
+    if kind == "Linear":
+        return f"{m.in_features}, {m.out_features}" + ("" if m.bias is not None else ", bias=False")
+    if kind.startswith("BatchNorm"):
+        return str(m.num_features)
+    if kind.startswith("Dropout"):
+        return str(m.p)
+    if kind.endswith("Pool2d"):
+        return str(getattr(m, "kernel_size", getattr(m, "output_size", "")))
+    return ""
+
+
+def describe(module, limit=300):
+    """A torch model on one line, its layers as they would be built:
+    Sequential(Conv2d(1, 4, 3), BatchNorm2d(4), ReLU(), ...); [frozen] marks a layer
+    whose parameters do not train, [shared] a parameter a layer before it already has."""
+    seen = set()
+
+    def text(m):
+        children = list(m.children())
+        inner = ", ".join(text(c) for c in children) if children else _layer_arguments(m)
+        own = list(m.parameters(recurse=False))
+        marks = " [frozen]" if own and not any(p.requires_grad for p in own) else ""
+        marks += " [shared]" if any(id(p) in seen for p in own) else ""
+        seen.update(id(p) for p in own)
+        return f"{type(m).__name__}({inner}){marks}"
+    line = text(module)
+    return line if len(line) <= limit else line[:limit - 3] + "..."
 
 
 def call_text(name, args, kwargs):
@@ -302,3 +347,26 @@ def expect_raises(fn, args, kwargs, error_type, why):
     __tracebackhide__ = True
     expect(fn, args, kwargs, Raises(error_type, why))
 
+
+def observe(subject, probe, **kwargs):
+    """Run the course's `probe` on the student's `subject` (a function, a class, a trained
+    model, or a pair of functions) and hand back what it saw. The probe holds no right
+    answer: the grader runs it on its own reference and compares (exercise 4)."""
+    __tracebackhide__ = True
+    import sys
+    name = probe.__name__
+    try:
+        seen = encode(probe(subject, **kwargs))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:   # the student's object broke the probe itself
+        seen = encode_raised(error)
+    _hand_back(name, seen)
+    judge = _course_judge()
+    if judge is None:   # stderr: never part of a graded cell's feedback
+        print(f"(checks: the course's grader was not found, so {name} is checked only when "
+              "graded: open the notebook from the course folder to check it here.)", file=sys.stderr)
+        return
+    problem = judge.observation_problem(name, subject, kwargs, decode(seen))
+    if problem:
+        raise AssertionError(problem)

@@ -1,1 +1,1 @@
-../../autograder/ex04_checks.py
+../../autograder/kernel_checks.py

@@ -1,0 +1,1 @@
+../../autograder/ex04_probes.py
