@@ -25,17 +25,38 @@ def run(args, cwd=REPO, check=True, timeout=600, env=None):
     return done
 
 
+def tracked_files(name):
+    """The files under `name` that a fresh clone has (git's index, as they are now in the
+    working tree), or None outside a git checkout."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z", "--", name], cwd=REPO,
+                                capture_output=True, check=True).stdout.decode()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return [path for path in listed.split("\0") if path and os.path.lexists(REPO / path)]
+
+
 @pytest.fixture
 def course(tmp_path):
-    """A copy of the course (config, grader, solutions, exercises) to run nbgrader in."""
+    """A copy of the course (config, grader, solutions, exercises) to run nbgrader in: a
+    fresh clone's view of them, so that no untracked or stale file makes a test pass."""
     root = tmp_path / "course"
     root.mkdir()
     for name in ("nbgrader_config.py", "autograder", "solutions", "exercises"):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, root / name)
+        tracked = tracked_files(name)
+        if tracked is None:   # not a git checkout: copy what is there
+            src = REPO / name
+            if src.is_dir():
+                shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy(src, root / name)
+            continue
+        for path in tracked:
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            if os.path.islink(REPO / path):   # links stay links, as git checks them out
+                os.symlink(os.readlink(REPO / path), root / path)
+            else:
+                shutil.copy2(REPO / path, root / path)
     return root
 
 

@@ -28,6 +28,7 @@ def sample(assignment, name):
     Returns (answers, constants): the solution's answers with each top-level function or
     class of the sample written after the right one in the cell that defines it (the later
     definition wins), and the module-level constants (EXPECTED_MISTAKE, LOST_TESTS...).
+    A constant CELLS (grade_id -> code) replaces whole answer cells, such as a training cell.
     """
     source = (SAMPLES / assignment / f"{name}.py").read_text()
     tree = ast.parse(source)
@@ -41,6 +42,7 @@ def sample(assignment, name):
         cell = next(grade_id for grade_id, answer in answers.items()
                     if f"def {function}(" in answer or f"class {function}(" in answer)
         answers[cell] += "\n\n\n" + code
+    answers.update(constants.get("CELLS", {}))
     return answers, constants
 
 
