@@ -2,7 +2,6 @@
 import base64
 import html
 import io
-import re
 import statistics
 from collections import Counter, defaultdict
 
@@ -13,7 +12,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from autograder.outputs import number  # noqa: E402
 
-MISTAKE = re.compile(r"Likely mistake: ([^.\n]+)\.")
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }
 table { border-collapse: collapse; margin: 1rem 0; }
@@ -83,19 +81,23 @@ def build_report(results, template, seconds, jobs):
     parts.append(_table(["test", "points", "failed", "failure rate", ""], rows))
 
     parts.append("<h2>Most common diagnosed mistakes</h2>")
-    students_with = Counter()
+    students_with, names, example = Counter(), {}, {}
     where = defaultdict(set)
     for r in graded:
         seen = set()
         for t in r["tests"]:
-            for name in MISTAKE.findall(t["message"]):
-                seen.add(name)
-                where[name].add(t["grade_id"])
+            mistake = t.get("mistake")
+            if mistake:   # named by the grader, as data: counted by its id
+                seen.add(mistake["id"])
+                names[mistake["id"]] = mistake["name"]
+                where[mistake["id"]].add(t["grade_id"])
+                example.setdefault(mistake["id"], t["message"])
         students_with.update(seen)
     if students_with:
-        rows = [[_td(name), _td(count, True), _td(", ".join(sorted(where[name])))]
-                for name, count in students_with.most_common()]
-        parts.append(_table(["mistake", "students", "seen in tests"], rows))
+        rows = [[_td(names[key]), _td(count, True), _td(", ".join(sorted(where[key]))),
+                 _td(example[key])]
+                for key, count in sorted(students_with.items(), key=lambda item: (-item[1], item[0]))]
+        parts.append(_table(["mistake", "students", "seen in tests", "one message"], rows))
     else:
         parts.append('<p class="muted">No known mistake was diagnosed.</p>')
 

@@ -21,6 +21,7 @@ from traitlets.config import Config
 
 from autograder import judge, sandbox
 from autograder.cached_templates import CachedTemplatesHTMLExporter
+from autograder.preprocessors.judge_answers import MISTAKE_KEY
 from autograder.course import (REPO_ROOT, WITHHELD_LIBRARIES, copy_assignment_source,
                                nbgrader_config)
 
@@ -96,14 +97,16 @@ def _copy_submission(folder, dest):
 
 
 def _failure_messages(autograded_notebook):
-    """grade_id -> the message a failing test cell showed (as feedback shows it)."""
+    """grade_id -> (the message a failing test cell showed, as feedback shows it; the
+    known mistake the grader named there, {"id", "name"}, or None)."""
     nb = nbformat.read(autograded_notebook, as_version=4)
     messages = {}
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if grade_id and errors:
-            messages[grade_id] = f"{errors[-1]['ename']}: {errors[-1]['evalue']}"
+            messages[grade_id] = (f"{errors[-1]['ename']}: {errors[-1]['evalue']}",
+                                  cell.metadata.get(MISTAKE_KEY))
     return messages
 
 
@@ -233,13 +236,13 @@ def grade(student_id, folder, template, scratch, isolation):
     for test in template["tests"]:
         points = scores.get((test["notebook"], test["grade_id"]), 0.0)
         if test["notebook"] in missing:
-            message = f"{test['notebook']}.ipynb was not submitted."
+            message, mistake = f"{test['notebook']}.ipynb was not submitted.", None
         else:
-            message = messages[test["notebook"]].get(test["grade_id"], "")
+            message, mistake = messages[test["notebook"]].get(test["grade_id"], ("", None))
         result["tests"].append({
             "notebook": test["notebook"], "grade_id": test["grade_id"],
             "points": points, "max_points": test["max_points"],
-            "passed": points >= test["max_points"], "message": message,
+            "passed": points >= test["max_points"], "message": message, "mistake": mistake,
         })
     result["score"] = sum(t["points"] for t in result["tests"])
     result["status"] = "graded"

@@ -3,6 +3,7 @@ solution, the released notebook, one submission per named mistake, and broken on
 import csv
 import json
 import shutil
+from html import escape as html_escape
 
 import pytest
 
@@ -102,10 +103,18 @@ def test_a_named_mistake_loses_its_tests_and_the_feedback_names_it(assignment, n
     html = (out / "feedback" / name / f"{assignment}.html").read_text()
     for code in HIDDEN_CODE:
         assert code not in html
+    # a mistake is named only where it is the sample's own: never a wrong name
+    names = {t["mistake"]["name"] for t in failed if t["mistake"]}
+    assert names == ({expect["EXPECTED_MISTAKE"]} if expect["EXPECTED_MISTAKE"] else set())
     if expect["EXPECTED_MISTAKE"]:
         named = f"Likely mistake: {expect['EXPECTED_MISTAKE']}."
         assert any(named in t["message"] for t in failed), [t["message"] for t in failed]
         assert named in html
+        # the class report counts it exactly: one student per sample that makes it
+        makers = sum(sample(assignment, p.stem)[1]["EXPECTED_MISTAKE"] == expect["EXPECTED_MISTAKE"]
+                     for p in (SAMPLES / assignment).glob("*.py"))
+        row = f'<td>{html_escape(expect["EXPECTED_MISTAKE"])}</td><td class="num">{makers}</td>'
+        assert row in (out / "report.html").read_text()
 
 
 def test_one_wrong_function_loses_exactly_that_functions_points(graded):

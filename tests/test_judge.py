@@ -36,7 +36,8 @@ def run_in_kernel(cell, functions, monkeypatch, setup=""):
 def verdict(cell, monkeypatch, assignment=EX01, setup="import numpy as np", **functions):
     """The judge's message for a test cell run with these student functions (None: pass)."""
     answers, error = run_in_kernel(cell, functions, monkeypatch, setup)
-    return judge.judge_cell(assignment, setup, cell, answers, error)[1]
+    failure = judge.judge_cell(assignment, setup, cell, answers, error)[1]
+    return failure and failure.text
 
 
 def test_a_right_answer_passes_as_int_or_numpy_integer(monkeypatch):
@@ -127,9 +128,9 @@ def test_hidden_cases_are_judged_against_pytorch_in_the_grader(monkeypatch):
 def test_a_test_that_stops_in_the_kernel_says_where_and_why(monkeypatch):
     cell = "checks.expect(fc_param_count, (1, 1), {}, 2)\nchecks.expect(fc_param_count, (2, 1), {}, 3)"
     answers, _ = run_in_kernel(cell, {"fc_param_count": ex01.fc_param_count}, monkeypatch)
-    count, message = judge.judge_cell(EX01, "", cell, answers[:1], "NameError: name 'x' is not defined")
-    assert count == 2
-    assert message == ("The test stopped before fc_param_count(2, 1) gave an answer: "
+    count, failure = judge.judge_cell(EX01, "", cell, answers[:1], "NameError: name 'x' is not defined")
+    assert count == 2 and failure.mistake is None
+    assert failure.text == ("The test stopped before fc_param_count(2, 1) gave an answer: "
                        "NameError: name 'x' is not defined.")
     # the kernel's function names do not matter (a student may bind a lambda or a partial)
     assert judge.judge_cell(EX01, "", cell, [("<lambda>", kernel_checks.encode(n)) for n in (2, 3)])[1] is None

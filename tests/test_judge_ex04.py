@@ -59,7 +59,8 @@ def verdict(grade_id, code="", **objects):
             exec(course_cell(grade_id), namespace)
         except Exception as caught:
             error = f"{type(caught).__name__}: {caught}"
-    return judge.judge_cell(EX04, SETUP, course_cell(grade_id), answers, error)[1]
+    failure = judge.judge_cell(EX04, SETUP, course_cell(grade_id), answers, error)[1]
+    return failure and failure.text
 
 
 def test_other_right_ways_to_train_and_evaluate_pass():

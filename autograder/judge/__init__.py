@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from autograder import kernel_checks
 from autograder.judge import ex01, ex02, ex03, ex04
-from autograder.judge.mistakes import Mistake, same_number
+from autograder.judge.mistakes import RAISES, Failure, Mistake, failure, same_number
 from autograder.kernel_checks import Raised, Raises, call_text, decode, problem_with
 
 # The assignments whose test cells hand back answers, and their references and mistakes.
@@ -167,7 +167,8 @@ def _number_mistake(mistakes, case, answer, expected, cases, answers):
         return None
     candidates = [m for m in mistakes
                   if same_number(m.wrong_answer(case.args, case.kwargs), answer)
-                  and not same_number(m.wrong_answer(case.args, case.kwargs), expected)]
+                  and not same_number(m.wrong_answer(case.args, case.kwargs), expected)
+                  and _explains_all(m, cases, answers)]
     candidates.sort(key=lambda m: -_agreement(m, cases, answers))   # ties: catalogue order
     return candidates[0] if candidates else None
 
@@ -177,7 +178,7 @@ def _tolerances(case):
     return case.options.get("rtol", 1e-5), case.options.get("atol", 1e-6)
 
 
-def _array_mistake(mistakes, case, answer, expected, part):
+def _array_mistake(mistakes, case, answer, expected, part, cases, answers):
     """The first known mistake whose answer equals the student's (for a tuple, in the
     part that is wrong) and differs from the right one there."""
     import numpy as np
@@ -190,30 +191,64 @@ def _array_mistake(mistakes, case, answer, expected, part):
     got = got.astype("float64")
     for mistake in mistakes:
         wrong = mistake.wrong_answer(case.args, case.kwargs)
-        if wrong is None:
+        if wrong is None or wrong is RAISES:
             continue
         wrong = np.asarray(wrong if part is None else wrong[part], dtype="float64")
         same_as_right = wrong.shape == right.shape and kernel_checks.close(wrong, right, rtol, atol)
-        if wrong.shape == got.shape and kernel_checks.close(got, wrong, rtol, atol) and not same_as_right:
+        if wrong.shape == got.shape and kernel_checks.close(got, wrong, rtol, atol) and not same_as_right \
+                and _explains_all(mistake, cases, answers):
             return mistake
     return None
 
 
+def _same_answer(wrong, answer, case):
+    """Whether a mistake's answer is the student's: the same number, or arrays (or tuples
+    of arrays) of one shape, equal within the case's tolerances."""
+    import numpy as np
+    if isinstance(wrong, tuple):
+        return isinstance(answer, (tuple, list)) and len(answer) == len(wrong) and all(
+            _same_answer(w, a, case) for w, a in zip(wrong, answer))
+    if isinstance(wrong, np.ndarray):
+        return type(answer) is np.ndarray and answer.shape == wrong.shape and kernel_checks.close(
+            answer.astype("float64"), wrong.astype("float64"), *_tolerances(case))
+    return same_number(wrong, answer)
+
+
+def _explains_all(mistake, cases, answers):
+    """Whether the mistake gives every answer the cell got back: an exception where it
+    raises, its own answer elsewhere (where it changes nothing, there is nothing to check)."""
+    for case, answer in zip(cases, answers):
+        wrong = mistake.wrong_answer(case.args, case.kwargs)
+        if wrong is None:
+            continue
+        if wrong is RAISES:
+            if not isinstance(answer, Raised) or answer.name == "NotImplementedError":
+                return False
+        elif not _same_answer(wrong, answer, case):
+            return False
+    return True
+
+
+def _raising_mistake(mistakes, case, cases, answers):
+    """The known mistake that raises here and explains every answer of the cell, or None."""
+    return next((m for m in mistakes if m.wrong_answer(case.args, case.kwargs) is RAISES
+                 and _explains_all(m, cases, answers)), None)
+
+
 def _diagnosis(module, case, answer, expected, cases, answers):
-    """The line naming a known mistake that explains this answer, or ""."""
-    if isinstance(answer, Raised):
-        found = WITHHELD.match(answer.message) if answer.is_a(ImportError) else None
-        return LIBRARY_USED.line() if found else ""
+    """(the known mistake that explains this answer or None, a hint or "")."""
     mistakes = module.MISTAKES.get(case.function, [])
+    if isinstance(answer, Raised):
+        if answer.is_a(ImportError) and WITHHELD.match(answer.message):
+            return LIBRARY_USED, ""
+        return _raising_mistake(mistakes, case, cases, answers), ""
     if isinstance(expected, Raises):
-        return ""
+        return None, ""
     if isinstance(expected, int) and not isinstance(expected, bool):
         mistake = _number_mistake(mistakes, case, answer, expected, cases, answers)
-        if mistake:
-            return mistake.line()
-        if isinstance(answer, float) and math.isfinite(answer):
-            return "\nSizes and counts are whole numbers: use // rather than /, or int()."
-        return ""
+        if mistake is None and isinstance(answer, float) and math.isfinite(answer):
+            return None, "\nSizes and counts are whole numbers: use // rather than /, or int()."
+        return mistake, ""
     names = case.options.get("names")
     part = None
     if isinstance(expected, tuple) and isinstance(answer, (tuple, list)) and len(answer) == len(expected):
@@ -221,9 +256,8 @@ def _diagnosis(module, case, answer, expected, cases, answers):
         found = kernel_checks.arrays_problem(call, answer, expected, *_tolerances(case), names)
         part = found[0] if found else None
         if part is None:
-            return ""
-    mistake = _array_mistake(mistakes, case, answer, expected, part)
-    return mistake.line() if mistake else ""
+            return None, ""
+    return _array_mistake(mistakes, case, answer, expected, part, cases, answers), ""
 
 
 def name_mistake(function, args, kwargs, answer, expected, options):
@@ -234,9 +268,10 @@ def name_mistake(function, args, kwargs, answer, expected, options):
         return ""
     case = Case(function, tuple(args), dict(kwargs), expected, dict(options))
     try:
-        return _diagnosis(module, case, answer, expected, [case], [answer])
+        mistake, hint = _diagnosis(module, case, answer, expected, [case], [answer])
     except Exception:   # a name is a help, never a reason for a test to crash
         return ""
+    return (mistake.line() if mistake else "") + hint
 
 
 def _case_text(case):
@@ -249,7 +284,7 @@ def _case_text(case):
 
 def judge_cell(assignment, setup, source, answers, kernel_error=None):
     """(number of cases, None) when every answer of the test cell `source` is right; else
-    (number of cases, the message of the first wrong one). No case: (0, None).
+    (number of cases, the Failure of the first wrong one). No case: (0, None).
 
     `answers`: (function name, plain data) in the order the kernel handed them back;
     `kernel_error`: the error that stopped the cell in the kernel, if any."""
@@ -259,7 +294,7 @@ def judge_cell(assignment, setup, source, answers, kernel_error=None):
     for index, (case, expected) in enumerate(zip(cases, expected_values)):
         if index >= len(answers):   # answers pair with cases by order: names may differ
             why = f": {kernel_error}" if kernel_error else ""
-            return len(cases), f"The test stopped before {_case_text(case)} gave an answer{why}."
+            return len(cases), Failure(f"The test stopped before {_case_text(case)} gave an answer{why}.")
         answer = decoded[index]
         if "probe" in case.options:
             problem = _observation_problem(module, case, answer, expected)
@@ -269,22 +304,26 @@ def judge_cell(assignment, setup, source, answers, kernel_error=None):
         options = {k: v for k, v in case.options.items() if k in ("rtol", "atol", "names")}
         problem = problem_with(case.function, case.args, case.kwargs, answer, expected, options)
         if problem:
-            return len(cases), problem + _diagnosis(module, case, answer, expected,
-                                                    cases[:len(decoded)], decoded)
+            # a mistake must explain every answer, bar the invalid inputs that must raise
+            # (the catalogue's variants are wrong formulas, not wrong validations)
+            formula = [(c, a) for c, a, e in zip(cases, decoded, expected_values) if not isinstance(e, Raises)]
+            mistake, hint = _diagnosis(module, case, answer, expected, [c for c, _ in formula],
+                                       [a for _, a in formula])
+            return len(cases), Failure(problem + hint, mistake)
     return len(cases), None
 
 
 def _observation_problem(module, case, seen, expected):
-    """What was wrong in what a probe saw, or None."""
+    """What was wrong in what a probe saw (a Failure), or None."""
     if not isinstance(seen, dict):   # the probe itself failed on the student's object
         why = f"{seen.name}: {seen.message}" if isinstance(seen, Raised) else "it handed back nothing usable"
-        return f"The{_case_text(case)[3:]} could not run on your code ({why})."
+        return Failure(f"The{_case_text(case)[3:]} could not run on your code ({why}).")
     try:
-        return module.PROBES[case.function][1](case, seen, expected)
+        return failure(module.PROBES[case.function][1](case, seen, expected))
     except (KeyError, TypeError, AttributeError, IndexError, ValueError) as error:
         # what came back is not what the course's probe hands back: forged or broken
-        return (f"The{_case_text(case)[3:]} handed back something the course's test never "
-                f"sends ({type(error).__name__}: {error}).")
+        return Failure(f"The{_case_text(case)[3:]} handed back something the course's test "
+                       f"never sends ({type(error).__name__}: {error}).")
 
 
 def observation_problem(probe_name, subject, kwargs, seen):
@@ -299,4 +338,5 @@ def observation_problem(probe_name, subject, kwargs, seen):
         return None
     probe = getattr(module.HELPERS["probes"], probe_name)
     case = Case(probe_name, (subject,), dict(kwargs), None, {"probe": probe})
-    return _observation_problem(module, case, seen, _expected(module, case))
+    found = _observation_problem(module, case, seen, _expected(module, case))
+    return found.text if found else None

@@ -1,7 +1,7 @@
 """Exercise 1, shapes and counts: PyTorch's answers and the known mistakes."""
 import math
 
-from autograder.judge.mistakes import Mistake, Mistakes, pair as _pair
+from autograder.judge.mistakes import RAISES, Mistake, Mistakes, pair as _pair
 from autograder.kernel_checks import Raises
 
 
@@ -12,6 +12,21 @@ CONV_OUTPUT_SIZE_MISTAKES = Mistakes([
         "then round down (floor), i.e. use //.",
         lambda input_size, kernel_size, stride=1, padding=0, dilation=1:
             (input_size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1,
+    ),
+    Mistake(
+        "output size rounded, not floored",
+        "round() goes up from .5 and to the even number at .5: a window position counts only "
+        "if the whole window fits, so floor (//).",
+        lambda input_size, kernel_size, stride=1, padding=0, dilation=1:
+            round((input_size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1,
+    ),
+    Mistake(
+        "uneven fit refused",
+        "When the windows do not fit evenly, PyTorch leaves the last pixels out (it floors); "
+        "it does not refuse such sizes.",
+        lambda input_size, kernel_size, stride=1, padding=0, dilation=1:
+            RAISES if (input_size + 2 * padding - dilation * (kernel_size - 1) - 1) % stride
+            else (input_size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1,
     ),
     Mistake(
         "output size rounded up",

@@ -1,6 +1,6 @@
 """Exercise 2, convolution by hand: PyTorch's answers and the known mistakes (as torch
 computations in float64)."""
-from autograder.judge.mistakes import Mistake, Mistakes, pair as _pair
+from autograder.judge.mistakes import RAISES, Mistake, Mistakes, pair as _pair
 
 
 def _t(array):
@@ -35,6 +35,20 @@ CORR2D_MISTAKES = Mistakes([
             lambda image, kernel: _conv(_t(image)[None, None], _t(kernel).flip(0, 1)[None, None])[0, 0]),
 ], probes=[])
 
+def _width_from_kernel_height(x, w, b=None, stride=1, padding=0):
+    """The right values over as many columns as a kernel as wide as it is high would fit;
+    where that is more than fit, a window runs off the edge and the loop fails (RAISES)."""
+    kh, kw = len(w[0][0]), len(w[0][0][0])
+    (_, pw), (_, sw) = _pair(padding), _pair(stride)
+    width = len(x[0][0][0]) + 2 * pw
+    columns, right = (width - kh) // sw + 1, (width - kw) // sw + 1
+    if columns == right:
+        return None
+    if columns > right:
+        return RAISES
+    return _conv(x, w, b, stride, padding)[..., :max(columns, 0)]
+
+
 CONV2D_MISTAKES = Mistakes([
     Mistake("kernel flipped",
             "That is true convolution. Deep-learning libraries compute cross-correlation: "
@@ -67,6 +81,10 @@ CONV2D_MISTAKES = Mistakes([
             "With stride S the window moves S pixels at a time.",
             lambda x, w, b=None, stride=1, padding=0:
                 _conv(x, w, b, 1, padding) if _pair(stride) != (1, 1) else None),
+    Mistake("output width computed from the kernel's height",
+            "A kernel of KH x KW fits (W + 2PW - KW) // SW + 1 times across: use KW for the "
+            "width, KH for the height.",
+            _width_from_kernel_height),
 ], probes=[])
 
 

@@ -73,12 +73,45 @@ CONV2D_BACKWARD_MISTAKES = Mistakes([
                 _conv_grads(dout, x, w, stride, padding), 0,
                 _conv_grads(dout, x, w, stride, padding, pad_kept=True)[0])
             if _pair(padding) != (0, 0) else None),
+    Mistake("padding cropped with [p:-p]",
+            "With padding 0, dxp[:, :, 0:-0] is empty: crop with [p:p + H, p:p + W], which "
+            "works for every p.",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 0,
+                _conv_grads(dout, x, w, stride, padding)[0][:, :, :0, :0])
+            if _pair(padding) == (0, 0) else None),
+    Mistake("dw and db from the first example only",
+            "Every image of the batch contributes to the weights' and biases' gradients: sum "
+            "over the batch axis too.",
+            lambda dout, x, w, stride=1, padding=0: _with(_with(
+                _conv_grads(dout, x, w, stride, padding), 1,
+                _conv_grads(_t(dout)[:1].numpy(), _t(x)[:1].numpy(), w, stride, padding)[1]), 2,
+                _t(dout)[:1].sum((0, 2, 3)).numpy()) if len(x) > 1 else None),
     Mistake("weight gradient averaged over the batch",
             "The loss sums over the batch here: dw sums the contributions of all images.",
             lambda dout, x, w, stride=1, padding=0: _with(
                 _conv_grads(dout, x, w, stride, padding), 1,
                 _conv_grads(dout, x, w, stride, padding)[1] / len(x)) if len(x) > 1 else None),
 ], probes=[])
+
+
+def _pool_dx(dout, x, kernel_size, stride):
+    """dx of max pooling with windows `stride` apart, one per value of dout (whatever
+    dout's shape), each sending its value to its window's first maximum."""
+    import numpy as np
+    kh, kw = _pair(kernel_size)
+    sh, sw = _pair(stride)
+    x, dout = np.array(x, dtype="float64"), np.array(dout, dtype="float64")
+    dx = np.zeros_like(x)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            window = x[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+            if window.shape[2:] != (kh, kw):
+                return None   # the student's loop would have failed here
+            flat = window.reshape(*window.shape[:2], -1)
+            mask = (np.arange(flat.shape[-1]) == flat.argmax(-1)[..., None]).reshape(window.shape)
+            dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] += mask * dout[:, :, i:i + 1, j:j + 1]
+    return dx
 
 
 def _pool_dx_overwritten(dout, x, kernel_size, stride=None):
@@ -110,6 +143,11 @@ MAX_POOL2D_BACKWARD_MISTAKES = Mistakes([
             "When windows overlap, one pixel can be the maximum of several: add (+=) what "
             "each window sends, do not assign.",
             _pool_dx_overwritten),
+    Mistake("stride=None taken as 1",
+            "As in PyTorch, stride=None means the stride equals the kernel size: windows side "
+            "by side, not one pixel apart.",
+            lambda dout, x, kernel_size, stride=None:
+                _pool_dx(dout, x, kernel_size, 1) if stride is None and _pair(kernel_size) != (1, 1) else None),
     Mistake("gradient spread over the whole window",
             "That is average pooling's gradient. Max pooling sends each dout value to the "
             "window's maximum only.",

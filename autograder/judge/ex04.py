@@ -15,7 +15,7 @@ import os
 import numpy as np
 
 from autograder import ex04_probes as probes
-from autograder.judge.mistakes import Mistake, Mistakes
+from autograder.judge.mistakes import Failure, Mistake, Mistakes
 from autograder.kernel_checks import describe
 
 # The helper modules the test cells import, as the grader loads them.
@@ -116,7 +116,8 @@ COUNT_PARAMETERS_MISTAKES = Mistakes([
     Mistake("buffers counted as parameters",
             "state_dict() also holds buffers, such as batch norm's running mean and variance, "
             "which are not learned: count model.parameters().",
-            lambda model, trainable_only=False: _numel(model.state_dict().values())),
+            lambda model, trainable_only=False:
+                None if trainable_only else _numel(model.state_dict().values())),
     Mistake("tensors counted, not their elements",
             "Each parameter is a tensor of many numbers: add up p.numel().",
             lambda model, trainable_only=False:
@@ -126,6 +127,12 @@ COUNT_PARAMETERS_MISTAKES = Mistakes([
             lambda model, trainable_only=False:
                 _numel(p for name, p in model.named_parameters()
                        if name.endswith("weight") and (p.requires_grad or not trainable_only))),
+    Mistake("parameters counted once per enclosing module",
+            "model.modules() lists the model and every container as well as each layer, and "
+            "each one's parameters() includes its children's: count model.parameters() once.",
+            lambda model, trainable_only=False:
+                sum(_numel(p for p in m.parameters() if p.requires_grad or not trainable_only)
+                    for m in model.modules())),
     Mistake("a shared parameter counted twice",
             "When two layers share one weight tensor it is one set of numbers to learn; "
             "model.parameters() lists it once.",
@@ -139,10 +146,6 @@ MISTAKES = {"count_parameters": COUNT_PARAMETERS_MISTAKES}
 
 # ---------------------------------------------------------------------------------------
 # What the probes saw, judged.
-
-def _line(name, explanation):
-    return f"\nLikely mistake: {name}. {explanation}"
-
 
 def _raised(call, raised):
     if raised["raised"] == "NotImplementedError":
@@ -163,16 +166,21 @@ def _number(call, answer, what):
 
 def _mistake_seen(case, seen, variants, differs):
     """The first known mistake which, run through the same probe, is seen doing exactly
-    what the student's code did (`differs(a, b)` is None when two runs look alike)."""
+    what the student's code did (`differs(a, b)` is None when two runs look alike), or None."""
     for mistake, variant in variants:
         theirs = case.options["probe"](variant, **case.kwargs)
         if differs(seen, theirs) is None:
-            return mistake.line()
-    return ""
+            return mistake
+    return None
 
 
 # LeNet5 ---------------------------------------------------------------------------------
 
+ACTIVATION_MISSING = Mistake(
+    "activation missing",
+    "Without a nonlinearity between them, two layers compute nothing one linear layer could "
+    "not: the network stays linear however deep it is. Apply nn.ReLU() (or torch.relu) "
+    "after each convolution and each hidden fully connected layer.", None)
 SOFTMAX_BEFORE_LOSS = Mistake(
     "softmax before CrossEntropyLoss",
     "The model returns probabilities. CrossEntropyLoss applies log-softmax itself: "
@@ -180,21 +188,22 @@ SOFTMAX_BEFORE_LOSS = Mistake(
 
 
 def _flatten_diagnosis(layers, batch):
-    """Why the first fully connected layer failed, from the shape that arrived there."""
+    """Why the first fully connected layer failed, from the shape that arrived there: the
+    mistake, or None."""
     for layer in layers:
         if layer["type"] == "Linear" and layer["output"] is None:
             arrived, module = tuple(layer["input"]), f"Linear({layer['in_features']}, {layer['out_features']})"
             if len(arrived) != 2:
-                return _line("flatten missing", f"A tensor of shape {arrived} reached {module}: "
+                return Mistake("flatten missing", f"A tensor of shape {arrived} reached {module}: "
                              "flatten each image to one vector first, with torch.flatten(x, 1) "
-                             "or nn.Flatten() (keeping the batch axis).")
+                             "or nn.Flatten() (keeping the batch axis).", None)
             if arrived[0] != batch:
-                return _line("batch axis flattened too", f"A tensor of shape {arrived} reached "
-                             f"{module}, for a batch of {batch}: use torch.flatten(x, 1).")
-            return _line("flatten size wrong", f"{module} expects {layer['in_features']} features, "
+                return Mistake("batch axis flattened too", f"A tensor of shape {arrived} reached "
+                               f"{module}, for a batch of {batch}: use torch.flatten(x, 1).", None)
+            return Mistake("flatten size wrong", f"{module} expects {layer['in_features']} features, "
                          f"but the flattened tensor that arrived has shape {arrived}. In LeNet-5 "
-                         "on a 32x32 input, 16 channels of 5x5 arrive there: 400 features.")
-    return ""
+                           "on a 32x32 input, 16 channels of 5x5 arrive there: 400 features.", None)
+    return None
 
 
 def _lenet5_problem(case, seen, expected):
@@ -213,9 +222,9 @@ def _lenet5_problem(case, seen, expected):
         if "raised" not in failed:
             return (f"{call}: forward returned a {failed['object']} for a batch of {batch}; "
                     f"expected a tensor of scores of shape ({batch}, {classes}).")
-        return (f"{call} failed on a batch of shape ({batch}, 1, 32, 32), where scores of shape "
-                f"({batch}, {classes}) were expected: {failed['raised']}: {failed['message']}"
-                f"{_flatten_diagnosis(seen['layers'], batch)}")
+        return Failure(f"{call} failed on a batch of shape ({batch}, 1, 32, 32), where scores of "
+                       f"shape ({batch}, {classes}) were expected: {failed['raised']}: "
+                       f"{failed['message']}", _flatten_diagnosis(seen["layers"], batch))
     layers = [(l["type"], tuple(l["input"][1:]), tuple(l["output"][1:])) for l in seen["layers"]]
     wanted = [(l["type"], tuple(l["input"][1:]), tuple(l["output"][1:])) for l in expected["layers"]]
     if [kind for kind, _, _ in layers] != [kind for kind, _, _ in wanted]:
@@ -229,9 +238,17 @@ def _lenet5_problem(case, seen, expected):
     if seen["output"] != expected["output"]:
         return (f"{call} returned shape {tuple(seen['output'])} for {batch} images; expected "
                 f"{tuple(expected['output'])}: one score per class.")
+    linear = [f"{index} ({layer['type']})" for index, layer in enumerate(seen["layers"], 1)
+              if layer["after_activation"] is False]
+    if linear:
+        which = f"layers {', '.join(linear)} receive" if len(linear) > 1 else f"layer {linear[0]} receives"
+        return Failure(f"{call}: {which} the output of the layer before with only pooling or "
+                       "flattening in between; LeNet-5 applies an "
+                       "activation after each convolution and each hidden fully connected layer.",
+                       ACTIVATION_MISSING)
     if seen["rows_sum_to_one"]:
-        return (f"{call}: each row of the output sums to 1; expected raw scores (logits)."
-                f"{SOFTMAX_BEFORE_LOSS.line()}")
+        return Failure(f"{call}: each row of the output sums to 1; expected raw scores (logits).",
+                       SOFTMAX_BEFORE_LOSS)
     if seen["count"] != expected["count"]:
         return f"{call} has {seen['count']:,} parameters; expected {expected['count']:,}."
     if seen["classifier"] != expected["classifier"]:
@@ -305,10 +322,10 @@ def _train_epoch_difference(case, seen, expected):
 
 def _train_epoch_problem(case, seen, expected):
     problem = _train_epoch_difference(case, seen, expected)
-    if problem and not seen["raised"]:
-        problem += _mistake_seen(case, seen, TRAIN_EPOCH_MISTAKES,
-                                 lambda a, b: _train_epoch_difference(case, a, b))
-    return problem
+    if problem is None or seen["raised"]:
+        return problem
+    return Failure(problem, _mistake_seen(case, seen, TRAIN_EPOCH_MISTAKES,
+                                          lambda a, b: _train_epoch_difference(case, a, b)))
 
 
 # evaluate -------------------------------------------------------------------------------
@@ -343,10 +360,10 @@ def _evaluate_difference(case, seen, expected):
     if seen["raised"]:
         return _raised(call, seen["raised"])
     if any(seen["training"]):
-        return f"{call} ran the model in training mode; expected evaluation mode.{FORGOT_EVAL.line()}"
+        return Failure(f"{call} ran the model in training mode; expected evaluation mode.", FORGOT_EVAL)
     if any(seen["recording"]):
-        return (f"{call} ran the model with autograd recording; expected no gradients."
-                f"{FORGOT_NO_GRAD.line()}")
+        return Failure(f"{call} ran the model with autograd recording; expected no gradients.",
+                       FORGOT_NO_GRAD)
     accuracy, problem = _number(call, seen["answer"], "the accuracy")
     if problem:
         return problem
@@ -361,10 +378,10 @@ def _evaluate_difference(case, seen, expected):
 
 def _evaluate_problem(case, seen, expected):
     problem = _evaluate_difference(case, seen, expected)
-    if problem and "Likely mistake" not in problem and not seen["raised"]:
-        problem += _mistake_seen(case, seen, EVALUATE_MISTAKES,
-                                 lambda a, b: _evaluate_difference(case, a, b))
-    return problem
+    if problem is None or isinstance(problem, Failure) or seen["raised"]:
+        return problem
+    return Failure(problem, _mistake_seen(case, seen, EVALUATE_MISTAKES,
+                                          lambda a, b: _evaluate_difference(case, a, b)))
 
 
 # freeze_backbone and replace_head ----------------------------------------------------------
@@ -381,17 +398,24 @@ ONLY_CONVOLUTIONS_FROZEN = Mistake(
     "only the convolutional part frozen",
     "The backbone is everything before the head, the hidden fully connected layers of "
     "model.classifier included.", None)
+HEAD_APPENDED = Mistake(
+    "head appended, not replaced",
+    "Put the new layer in the old one's place: model.classifier[-1] = nn.Linear(...).", None)
+HEAD_SIZE_HARD_CODED = Mistake(
+    "head's input size hard-coded",
+    "Read it from the old head: model.classifier[-1].in_features.", None)
 
 
 def _freezing_diagnosis(names):
+    """The known mistake that explains which parameters train, or None."""
     trainable, head, everything = set(names["trainable"]), set(names["head"]), set(names["all"])
     if not head <= trainable:
-        return HEAD_FROZEN_TOO.line()
+        return HEAD_FROZEN_TOO
     if trainable == everything:
-        return BACKBONE_NOT_FROZEN.line()
+        return BACKBONE_NOT_FROZEN
     if not any(name.startswith("features.") for name in trainable):
-        return ONLY_CONVOLUTIONS_FROZEN.line()
-    return ""
+        return ONLY_CONVOLUTIONS_FROZEN
+    return None
 
 
 def _model_text(kind):
@@ -414,8 +438,8 @@ def _freeze_backbone_problem(case, seen, expected):
         return problem
     trainable, head = seen["names"]["trainable"], expected["names"]["trainable"]
     if trainable != head:
-        return (f"{call}: afterwards {trainable or 'no parameter'} still train; expected only "
-                f"the head's, {head}.{_freezing_diagnosis(seen['names'])}")
+        return Failure(f"{call}: afterwards {trainable or 'no parameter'} still train; expected "
+                       f"only the head's, {head}.", _freezing_diagnosis(seen["names"]))
     if seen["changed"]:
         return (f"{call} changed parameter values; expected them kept: freezing only stops "
                 "training.")
@@ -433,23 +457,20 @@ def _replace_head_problem(case, seen, expected):
         return problem
     head, inputs = seen["head"], seen["old_in_features"]
     if seen["appended"]:
-        return (f"{call} added a layer after the old head; expected the new head in its place."
-                + _line("head appended, not replaced", "Put the new layer in the old one's "
-                        "place: model.classifier[-1] = nn.Linear(...)."))
+        return Failure(f"{call} added a layer after the old head; expected the new head in its "
+                       "place.", HEAD_APPENDED)
     if not head["new"] or head["type"] != "Linear":
         return (f"{call}: model.classifier[-1] is {head['text']}; expected a new "
                 f"nn.Linear({inputs}, {classes}).")
     if head["in_features"] != inputs:
-        return (f"{call}: the new head takes {head['in_features']} features; expected {inputs}, "
-                "what the layer before it gives." + _line(
-                    "head's input size hard-coded",
-                    "Read it from the old head: model.classifier[-1].in_features."))
+        return Failure(f"{call}: the new head takes {head['in_features']} features; expected "
+                       f"{inputs}, what the layer before it gives.", HEAD_SIZE_HARD_CODED)
     if head["out_features"] != classes:
         return (f"{call}: the new head has {head['out_features']} outputs; expected {classes}, "
                 "one per class.")
     if not head["trains"]:
-        return (f"{call}: the new head does not train; expected its parameters to require "
-                f"gradients.{HEAD_FROZEN_TOO.line()}")
+        return Failure(f"{call}: the new head does not train; expected its parameters to "
+                       "require gradients.", HEAD_FROZEN_TOO)
     if seen["changed"]:
         return f"{call} changed {seen['changed']}; expected only the head to change."
     if seen["output"] != expected["output"]:
@@ -468,9 +489,9 @@ def _transfer_problem(case, seen, expected):
         return _raised(f"{seen['by']}, in {calls}", seen["raised"])
     inputs = seen["inputs"]
     if seen["names"]["trainable"] != expected["names"]["trainable"] or seen["count"] != expected["count"]:
-        return (f"After {calls}, {seen['count']:,} parameters train; expected {expected['count']:,}, "
-                f"the new head's ({inputs} x {classes} weights + {classes} biases)."
-                f"{_freezing_diagnosis(seen['names'])}")
+        return Failure(f"After {calls}, {seen['count']:,} parameters train; expected "
+                       f"{expected['count']:,}, the new head's ({inputs} x {classes} weights + "
+                       f"{classes} biases).", _freezing_diagnosis(seen["names"]))
     return None
 
 

@@ -4,6 +4,8 @@ Each Mistake has a variant with the graded function's signature that computes th
 answer (or None where the mistake would not change the answer). They run in the grader,
 never in the student's kernel: several are one step from the right answer."""
 import numbers
+import re
+from dataclasses import dataclass
 
 
 class Mistake:
@@ -14,8 +16,13 @@ class Mistake:
         self.explanation = explanation
         self.variant = variant
 
+    @property
+    def id(self):
+        """What the class report counts it by: its name, in lower case, words joined by -."""
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+
     def line(self):
-        """The line of a failure message that names it (the class report counts it)."""
+        """The line of a failure message that names it."""
         return f"\nLikely mistake: {self.name}. {self.explanation}"
 
     def wrong_answer(self, args, kwargs):
@@ -24,6 +31,11 @@ class Mistake:
             return self.variant(*args, **kwargs)
         except Exception:
             return None
+
+
+# What a mistake's variant gives where the mistake makes the function raise (an assert,
+# say): the student's answer must be an exception there.
+RAISES = object()
 
 
 class Mistakes(list):
@@ -50,3 +62,21 @@ def same_number(a, b):
 def pair(value):
     """(height, width) from an int or a pair, as the graded functions read their arguments."""
     return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+
+@dataclass
+class Failure:
+    """A failed test's message, and the known mistake that explains it, if one does: the
+    mistake travels as data to results.json and the class report, never parsed back out
+    of the sentence."""
+    message: str
+    mistake: Mistake = None
+
+    @property
+    def text(self):
+        return self.message + (self.mistake.line() if self.mistake else "")
+
+
+def failure(problem):
+    """A problem function's answer (None, a sentence, or a Failure) as a Failure or None."""
+    return problem if problem is None or isinstance(problem, Failure) else Failure(problem)

@@ -6,6 +6,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from autograder import judge
 from autograder.kernel_checks import ANSWER_TYPE
 
+MISTAKE_KEY = "cnn_course_mistake"   # cell metadata: the known mistake a failed test names
+
 
 def _answers(outputs):
     """The answers a cell's outputs hand back, in order: (function name, plain data)."""
@@ -28,7 +30,8 @@ class JudgeAnswers(NbGraderPreprocessor):
     Runs after the notebook has executed and before nbgrader reads the scores: a test
     cell's outputs are replaced by the verdict (an error with the message when a case is
     wrong, else what the cell printed), so nbgrader scores the grader's verdict, never the
-    kernel's. The answers themselves are removed from every cell.
+    kernel's. The answers themselves are removed from every cell, and the known mistake a
+    failure names is kept as data in the cell's metadata (MISTAKE_KEY).
 
     The cells the grader runs to rebuild the cases are the course's, read from the
     gradebook by grade_id, never the submitted notebook's: a cell a student adds or marks
@@ -56,12 +59,15 @@ class JudgeAnswers(NbGraderPreprocessor):
             if not judged or not utils.is_grade(cell) or utils.is_solution(cell) \
                     or grade_id not in tests:
                 continue
-            cases, message = judge.judge_cell(assignment, setup, course_cells[grade_id], answers, error)
+            cases, failure = judge.judge_cell(assignment, setup, course_cells[grade_id], answers, error)
             if not cases:
                 continue   # a test cell that checks in the kernel alone
-            if message:
+            if failure:
+                message = failure.text
                 cell.outputs = [new_output("error", ename="AssertionError", evalue=message,
                                            traceback=[message])]
+                if failure.mistake:   # as data, for the class report
+                    cell.metadata[MISTAKE_KEY] = {"id": failure.mistake.id, "name": failure.mistake.name}
             else:
                 cell.outputs = [o for o in cell.outputs
                                 if o.get("output_type") == "stream" and o.get("name") == "stdout"]
