@@ -160,7 +160,7 @@ def _agreement(mistake, cases, answers):
     return agree
 
 
-def _number_mistake(mistakes, case, answer, expected, cases, answers):
+def _number_mistake(mistakes, case, answer, expected, cases, answers, expected_values):
     """The known mistake that gives this wrong number here and agrees with the student's
     answers on most of the cell's other cases, or None."""
     if not isinstance(expected, int):
@@ -168,7 +168,7 @@ def _number_mistake(mistakes, case, answer, expected, cases, answers):
     candidates = [m for m in mistakes
                   if same_number(m.wrong_answer(case.args, case.kwargs), answer)
                   and not same_number(m.wrong_answer(case.args, case.kwargs), expected)
-                  and _explains_all(m, cases, answers)]
+                  and _explains_all(m, cases, answers, expected_values)]
     candidates.sort(key=lambda m: -_agreement(m, cases, answers))   # ties: catalogue order
     return candidates[0] if candidates else None
 
@@ -178,7 +178,7 @@ def _tolerances(case):
     return case.options.get("rtol", 1e-5), case.options.get("atol", 1e-6)
 
 
-def _array_mistake(mistakes, case, answer, expected, part, cases, answers):
+def _array_mistake(mistakes, case, answer, expected, part, cases, answers, expected_values):
     """The first known mistake whose answer equals the student's (for a tuple, in the
     part that is wrong) and differs from the right one there."""
     import numpy as np
@@ -196,7 +196,7 @@ def _array_mistake(mistakes, case, answer, expected, part, cases, answers):
         wrong = np.asarray(wrong if part is None else wrong[part], dtype="float64")
         same_as_right = wrong.shape == right.shape and kernel_checks.close(wrong, right, rtol, atol)
         if wrong.shape == got.shape and kernel_checks.close(got, wrong, rtol, atol) and not same_as_right \
-                and _explains_all(mistake, cases, answers):
+                and _explains_all(mistake, cases, answers, expected_values):
             return mistake
     return None
 
@@ -214,12 +214,15 @@ def _same_answer(wrong, answer, case):
     return same_number(wrong, answer)
 
 
-def _explains_all(mistake, cases, answers):
+def _explains_all(mistake, cases, answers, expected_values):
     """Whether the mistake gives every answer the cell got back: an exception where it
-    raises, its own answer elsewhere (where it changes nothing, there is nothing to check)."""
-    for case, answer in zip(cases, answers):
+    raises, its own answer where it changes the answer, the right one elsewhere."""
+    for case, answer, expected in zip(cases, answers, expected_values):
         wrong = mistake.wrong_answer(case.args, case.kwargs)
         if wrong is None:
+            options = {k: v for k, v in case.options.items() if k in ("rtol", "atol", "names")}
+            if problem_with(case.function, case.args, case.kwargs, answer, expected, options):
+                return False
             continue
         if wrong is RAISES:
             if not isinstance(answer, Raised) or answer.name == "NotImplementedError":
@@ -229,23 +232,23 @@ def _explains_all(mistake, cases, answers):
     return True
 
 
-def _raising_mistake(mistakes, case, cases, answers):
+def _raising_mistake(mistakes, case, cases, answers, expected_values):
     """The known mistake that raises here and explains every answer of the cell, or None."""
     return next((m for m in mistakes if m.wrong_answer(case.args, case.kwargs) is RAISES
-                 and _explains_all(m, cases, answers)), None)
+                 and _explains_all(m, cases, answers, expected_values)), None)
 
 
-def _diagnosis(module, case, answer, expected, cases, answers):
+def _diagnosis(module, case, answer, expected, cases, answers, expected_values):
     """(the known mistake that explains this answer or None, a hint or "")."""
     mistakes = module.MISTAKES.get(case.function, [])
     if isinstance(answer, Raised):
         if answer.is_a(ImportError) and WITHHELD.match(answer.message):
             return LIBRARY_USED, ""
-        return _raising_mistake(mistakes, case, cases, answers), ""
+        return _raising_mistake(mistakes, case, cases, answers, expected_values), ""
     if isinstance(expected, Raises):
         return None, ""
     if isinstance(expected, int) and not isinstance(expected, bool):
-        mistake = _number_mistake(mistakes, case, answer, expected, cases, answers)
+        mistake = _number_mistake(mistakes, case, answer, expected, cases, answers, expected_values)
         if mistake is None and isinstance(answer, float) and math.isfinite(answer):
             return None, "\nSizes and counts are whole numbers: use // rather than /, or int()."
         return mistake, ""
@@ -257,7 +260,7 @@ def _diagnosis(module, case, answer, expected, cases, answers):
         part = found[0] if found else None
         if part is None:
             return None, ""
-    return _array_mistake(mistakes, case, answer, expected, part, cases, answers), ""
+    return _array_mistake(mistakes, case, answer, expected, part, cases, answers, expected_values), ""
 
 
 def name_mistake(function, args, kwargs, answer, expected, options):
@@ -268,7 +271,7 @@ def name_mistake(function, args, kwargs, answer, expected, options):
         return ""
     case = Case(function, tuple(args), dict(kwargs), expected, dict(options))
     try:
-        mistake, hint = _diagnosis(module, case, answer, expected, [case], [answer])
+        mistake, hint = _diagnosis(module, case, answer, expected, [case], [answer], [expected])
     except Exception:   # a name is a help, never a reason for a test to crash
         return ""
     return (mistake.line() if mistake else "") + hint
@@ -306,9 +309,9 @@ def judge_cell(assignment, setup, source, answers, kernel_error=None):
         if problem:
             # a mistake must explain every answer, bar the invalid inputs that must raise
             # (the catalogue's variants are wrong formulas, not wrong validations)
-            formula = [(c, a) for c, a, e in zip(cases, decoded, expected_values) if not isinstance(e, Raises)]
-            mistake, hint = _diagnosis(module, case, answer, expected, [c for c, _ in formula],
-                                       [a for _, a in formula])
+            formula = [(c, a, e) for c, a, e in zip(cases, decoded, expected_values) if not isinstance(e, Raises)]
+            mistake, hint = _diagnosis(module, case, answer, expected, [c for c, _, _ in formula],
+                                       [a for _, a, _ in formula], [e for _, _, e in formula])
             return len(cases), Failure(problem + hint, mistake)
     return len(cases), None
 

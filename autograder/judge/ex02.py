@@ -35,6 +35,13 @@ CORR2D_MISTAKES = Mistakes([
             lambda image, kernel: _conv(_t(image)[None, None], _t(kernel).flip(0, 1)[None, None])[0, 0]),
 ], probes=[])
 
+def _uneven(x, kernel, stride, padding=0):
+    """Whether the windows leave pixels over on some axis (PyTorch floors them away)."""
+    (h, w), (kh, kw) = (len(x[0][0]), len(x[0][0][0])), kernel
+    (sh, sw), (ph, pw) = _pair(stride), _pair(padding)
+    return bool((h + 2 * ph - kh) % sh or (w + 2 * pw - kw) % sw)
+
+
 def _width_from_kernel_height(x, w, b=None, stride=1, padding=0):
     """The right values over as many columns as a kernel as wide as it is high would fit;
     where that is more than fit, a window runs off the edge and the loop fails (RAISES)."""
@@ -81,6 +88,17 @@ CONV2D_MISTAKES = Mistakes([
             "With stride S the window moves S pixels at a time.",
             lambda x, w, b=None, stride=1, padding=0:
                 _conv(x, w, b, 1, padding) if _pair(stride) != (1, 1) else None),
+    Mistake("bias added to every product",
+            "The bias is added once to each output value, after the window's sum; added "
+            "inside the sum, it counts C_in x KH x KW times.",
+            lambda x, w, b=None, stride=1, padding=0:
+                _conv(x, w, None, stride, padding) + _t(b).numpy()[:, None, None] * _t(w)[0].numel()
+                if b is not None else None),
+    Mistake("uneven fit refused",
+            "When the windows do not fit evenly, PyTorch leaves the last rows or columns out "
+            "(it floors the output size); it does not refuse such sizes.",
+            lambda x, w, b=None, stride=1, padding=0:
+                RAISES if _uneven(x, (len(w[0][0]), len(w[0][0][0])), stride, padding) else None),
     Mistake("output width computed from the kernel's height",
             "A kernel of KH x KW fits (W + 2PW - KW) // SW + 1 times across: use KW for the "
             "width, KH for the height.",
@@ -101,6 +119,12 @@ def _pool_mistakes(kind):
                 "In PyTorch, stride=None means stride = kernel_size: windows do not overlap.",
                 lambda x, kernel_size, stride=None:
                     _pool(kind, x, kernel_size, 1) if stride is None and _pair(kernel_size) != (1, 1)
+                    else None),
+        Mistake("uneven fit refused",
+                "When the windows do not fit evenly, PyTorch leaves the last rows or columns "
+                "out (it floors the output size); it does not refuse such sizes.",
+                lambda x, kernel_size, stride=None:
+                    RAISES if _uneven(x, _pair(kernel_size), stride if stride is not None else kernel_size)
                     else None),
         Mistake("height and width swapped",
                 "A pair means (height, width): kernel_size=(KH, KW), stride=(SH, SW).",

@@ -1,6 +1,6 @@
 """Exercise 3, backpropagation: PyTorch's gradients and the known mistakes."""
 from autograder.judge.ex02 import _t
-from autograder.judge.mistakes import Mistake, Mistakes, pair as _pair
+from autograder.judge.mistakes import RAISES, Mistake, Mistakes, pair as _pair
 
 
 
@@ -35,6 +35,12 @@ def _conv_dx_overwritten(dout, x, w, stride=1, padding=0):
         for j in range(dout.shape[3]):
             dxp[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] = np.einsum("no,ockl->nckl", dout[:, :, i, j], w)
     return dxp[:, :, ph:ph + h, pw:pw + wd]
+
+
+def _empty_where_unpadded(dx, padding):
+    """dx with no rows (or no columns) where that axis had no padding: [0:-0] is empty."""
+    ph, pw = _pair(padding)
+    return dx[:, :, :(None if ph else 0), :(None if pw else 0)]
 
 
 def _with(grads, index, value):
@@ -74,12 +80,22 @@ CONV2D_BACKWARD_MISTAKES = Mistakes([
                 _conv_grads(dout, x, w, stride, padding, pad_kept=True)[0])
             if _pair(padding) != (0, 0) else None),
     Mistake("padding cropped with [p:-p]",
-            "With padding 0, dxp[:, :, 0:-0] is empty: crop with [p:p + H, p:p + W], which "
-            "works for every p.",
+            "With padding 0 on an axis, dxp[:, :, 0:-0] is empty there: crop with "
+            "[p:p + H, p:p + W], which works for every p.",
             lambda dout, x, w, stride=1, padding=0: _with(
                 _conv_grads(dout, x, w, stride, padding), 0,
-                _conv_grads(dout, x, w, stride, padding)[0][:, :, :0, :0])
-            if _pair(padding) == (0, 0) else None),
+                _empty_where_unpadded(_conv_grads(dout, x, w, stride, padding)[0], padding))
+            if 0 in _pair(padding) else None),
+    Mistake("padding cropped with [p:-p]",
+            "With padding 0, dxp[:, :, 0:-0] is empty, and putting it in dx fails: crop "
+            "with [p:p + H, p:p + W], which works for every p.",
+            lambda dout, x, w, stride=1, padding=0: RAISES if 0 in _pair(padding) else None),
+    Mistake("padding crop hard-coded to 1",
+            "Crop as many rows and columns as the padding added: [p:p + H, p:p + W].",
+            lambda dout, x, w, stride=1, padding=0: _with(
+                _conv_grads(dout, x, w, stride, padding), 0,
+                _conv_grads(dout, x, w, stride, padding, pad_kept=True)[0][:, :, 1:-1, 1:-1])
+            if _pair(padding) != (1, 1) else None),
     Mistake("dw and db from the first example only",
             "Every image of the batch contributes to the weights' and biases' gradients: sum "
             "over the batch axis too.",
@@ -95,9 +111,10 @@ CONV2D_BACKWARD_MISTAKES = Mistakes([
 ], probes=[])
 
 
-def _pool_dx(dout, x, kernel_size, stride):
+def _pool_dx(dout, x, kernel_size, stride, ties=False, assign=False):
     """dx of max pooling with windows `stride` apart, one per value of dout (whatever
-    dout's shape), each sending its value to its window's first maximum."""
+    dout's shape), each sending its value to its window's first maximum (every tied
+    maximum with `ties`; assigning the window's slice of dx, not adding, with `assign`)."""
     import numpy as np
     kh, kw = _pair(kernel_size)
     sh, sw = _pair(stride)
@@ -109,8 +126,15 @@ def _pool_dx(dout, x, kernel_size, stride):
             if window.shape[2:] != (kh, kw):
                 return None   # the student's loop would have failed here
             flat = window.reshape(*window.shape[:2], -1)
-            mask = (np.arange(flat.shape[-1]) == flat.argmax(-1)[..., None]).reshape(window.shape)
-            dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] += mask * dout[:, :, i:i + 1, j:j + 1]
+            if ties:
+                mask = window == window.max(axis=(2, 3), keepdims=True)
+            else:
+                mask = (np.arange(flat.shape[-1]) == flat.argmax(-1)[..., None]).reshape(window.shape)
+            sent = mask * dout[:, :, i:i + 1, j:j + 1]
+            if assign:
+                dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] = sent
+            else:
+                dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] += sent
     return dx
 
 
@@ -143,6 +167,16 @@ MAX_POOL2D_BACKWARD_MISTAKES = Mistakes([
             "When windows overlap, one pixel can be the maximum of several: add (+=) what "
             "each window sends, do not assign.",
             _pool_dx_overwritten),
+    Mistake("gradient sent to every tied maximum",
+            "When several values of a window tie for the maximum, the output came from one of "
+            "them: send dout to the first (np.argmax's), as PyTorch does, not to each.",
+            lambda dout, x, kernel_size, stride=None:
+                _pool_dx(dout, x, kernel_size, stride if stride is not None else kernel_size, ties=True)),
+    Mistake("window's gradient assigned, not added",
+            "dx[window] = ... wipes what an earlier, overlapping window sent to the same "
+            "pixels (zeros included): add with +=.",
+            lambda dout, x, kernel_size, stride=None:
+                _pool_dx(dout, x, kernel_size, stride if stride is not None else kernel_size, assign=True)),
     Mistake("stride=None taken as 1",
             "As in PyTorch, stride=None means the stride equals the kernel size: windows side "
             "by side, not one pixel apart.",

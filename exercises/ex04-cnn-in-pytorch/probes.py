@@ -54,11 +54,13 @@ def _same(arrays, others):
 # LeNet5: built for a number of classes, run on a batch, every Conv2d and Linear watched.
 
 class _LayerLog:
-    """Records the input and output shape of every Conv2d and Linear layer as it runs."""
+    """Records the input and output shape of every Conv2d and Linear layer as it runs, and
+    whether anything but pooling or flattening happened to the previous layer's output
+    on its way in (an activation), or not (a linear step)."""
 
     def __init__(self, model):
         import torch.nn as nn
-        self.calls, self.handles = [], []
+        self.calls, self.handles, self.previous = [], [], None
         for module in model.modules():
             if isinstance(module, (nn.Conv2d, nn.Linear)):
                 self.handles.append(module.register_forward_pre_hook(self._before))
@@ -68,14 +70,28 @@ class _LayerLog:
         self.calls.append({"type": type(module).__name__,
                            "in_features": getattr(module, "in_features", None),
                            "out_features": getattr(module, "out_features", None),
-                           "input": list(inputs[0].shape), "output": None})
+                           "input": list(inputs[0].shape), "output": None,
+                           "after_activation": None if self.previous is None else
+                           not _only_pooled(self.previous, inputs[0])})
 
     def _after(self, module, inputs, output):
         self.calls[-1]["output"] = list(output.shape)
+        self.previous = output.detach()
 
     def remove(self):
         for handle in self.handles:
             handle.remove()
+
+
+def _only_pooled(before, after):
+    """Whether `after` is `before` with nothing but 2x2 pooling and flattening done to it."""
+    import torch
+    import torch.nn.functional as F
+    candidates = [before]
+    if before.dim() == 4 and min(before.shape[2:]) >= 2:
+        candidates += [F.max_pool2d(before, 2), F.avg_pool2d(before, 2)]
+    return any(c.numel() == after.numel() and torch.allclose(c.reshape(after.shape), after, atol=1e-6)
+               for c in candidates)
 
 
 def run_lenet5(cls, num_classes=None, batch=2):
