@@ -22,7 +22,8 @@ def write_grades_csv(results, path):
 
 
 def write_results_json(results, assignment, path):
-    """Per student, per test cell: grade_id, points, max_points, passed, message."""
+    """Per student, per test cell: grade_id, points, max_points, passed, message, and the
+    known mistake the grader named ({"id", "name"} or null)."""
     students = {}
     for r in results:
         students[r["student_id"]] = {
@@ -33,7 +34,7 @@ def write_results_json(results, assignment, path):
             "tests": [
                 {"grade_id": t["grade_id"], "notebook": t["notebook"],
                  "points": number(t["points"]), "max_points": number(t["max_points"]),
-                 "passed": t["passed"], "message": t["message"]}
+                 "passed": t["passed"], "message": t["message"], "mistake": t.get("mistake")}
                 for t in r["tests"]
             ],
         }

@@ -243,9 +243,8 @@ def _lenet5_problem(case, seen, expected):
     if linear:
         which = f"layers {', '.join(linear)} receive" if len(linear) > 1 else f"layer {linear[0]} receives"
         return Failure(f"{call}: {which} the output of the layer before with only pooling or "
-                       "flattening in between; LeNet-5 applies an "
-                       "activation after each convolution and each hidden fully connected layer.",
-                       ACTIVATION_MISSING)
+                       "flattening in between; expected an activation after each convolution "
+                       "and each hidden fully connected layer, as in LeNet-5.", ACTIVATION_MISSING)
     if seen["rows_sum_to_one"]:
         return Failure(f"{call}: each row of the output sums to 1; expected raw scores (logits).",
                        SOFTMAX_BEFORE_LOSS)
