@@ -173,6 +173,11 @@ def _number_mistake(mistakes, case, answer, expected, cases, answers, expected_v
     return candidates[0] if candidates else None
 
 
+def _comparison(case):
+    """The options of a case that the comparison reads (rtol, atol, names)."""
+    return {k: v for k, v in case.options.items() if k in ("rtol", "atol", "names")}
+
+
 def _tolerances(case):
     """(rtol, atol) of an array case: the cell's, else the comparison's defaults."""
     return case.options.get("rtol", 1e-5), case.options.get("atol", 1e-6)
@@ -220,8 +225,7 @@ def _explains_all(mistake, cases, answers, expected_values):
     for case, answer, expected in zip(cases, answers, expected_values):
         wrong = mistake.wrong_answer(case.args, case.kwargs)
         if wrong is None:
-            options = {k: v for k, v in case.options.items() if k in ("rtol", "atol", "names")}
-            if problem_with(case.function, case.args, case.kwargs, answer, expected, options):
+            if problem_with(case.function, case.args, case.kwargs, answer, expected, _comparison(case)):
                 return False
             continue
         if wrong is RAISES:
@@ -304,8 +308,7 @@ def judge_cell(assignment, setup, source, answers, kernel_error=None):
             if problem:
                 return len(cases), problem
             continue
-        options = {k: v for k, v in case.options.items() if k in ("rtol", "atol", "names")}
-        problem = problem_with(case.function, case.args, case.kwargs, answer, expected, options)
+        problem = problem_with(case.function, case.args, case.kwargs, answer, expected, _comparison(case))
         if problem:
             # a mistake must explain every answer, bar the invalid inputs that must raise
             # (the catalogue's variants are wrong formulas, not wrong validations)

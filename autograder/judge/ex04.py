@@ -308,8 +308,7 @@ def _train_epoch_difference(case, seen, expected):
     if problem:
         return problem
     got, want = seen["parameters"], expected["parameters"]
-    if len(got) != len(want) or not all(g.shape == w.shape and np.allclose(g, w, rtol=1e-4, atol=1e-6)
-                                        for g, w in zip(got, want)):
+    if not probes.same_arrays(got, want):
         off = max(float(np.abs(g.astype("float64") - w).max()) for g, w in zip(got, want))
         return (f"{call} left the model's parameters off by up to {off:.3g} from what one epoch "
                 "of training gives; expected the same steps as PyTorch's reference loop.")

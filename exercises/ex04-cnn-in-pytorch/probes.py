@@ -44,7 +44,8 @@ def _arrays(model):
     return [p.detach().numpy().copy() for p in model.parameters()]
 
 
-def _same(arrays, others):
+def same_arrays(arrays, others):
+    """Whether two lists of arrays match in shape and, within 1e-4, in value."""
     import numpy as np
     return len(arrays) == len(others) and all(
         a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6) for a, b in zip(arrays, others))
@@ -216,7 +217,7 @@ def run_evaluate(fn, seed=0):
         log.remove()
     return {"raised": error, "training": log.training, "recording": log.recording,
             "answer": None if error else _answer(answer), "right": int(right.sum()), "total": len(x),
-            "changed": not _same(_arrays(model), before)}
+            "changed": not same_arrays(_arrays(model), before)}
 
 
 # ---------------------------------------------------------------------------------------
@@ -264,7 +265,7 @@ def run_freeze_backbone(fn, kind="lenet5"):
     answer, error = _call(fn, model)
     return {"raised": error, "returned_model": answer is model,
             "returned": type(answer).__name__, "names": _names(model),
-            "changed": not _same(_arrays(model), before)}
+            "changed": not same_arrays(_arrays(model), before)}
 
 
 def run_replace_head(fn, num_classes, kind="lenet5"):
