@@ -234,7 +234,7 @@ def _lenet5_problem(case, seen, expected):
     for index, (got, want) in enumerate(zip(layers, wanted), 1):
         if got != want:
             return (f"{call}: layer {index} ({got[0]}) received {got[1]} and gave {got[2]} per "
-                    f"image; LeNet-5's receives {want[1]} and gives {want[2]}.")
+                    f"image; expected {want[1]} in and {want[2]} out, as in LeNet-5.")
     if seen["output"] != expected["output"]:
         return (f"{call} returned shape {tuple(seen['output'])} for {batch} images; expected "
                 f"{tuple(expected['output'])}: one score per class.")
@@ -411,7 +411,7 @@ def _freezing_diagnosis(names):
         return HEAD_FROZEN_TOO
     if trainable == everything:
         return BACKBONE_NOT_FROZEN
-    if not any(name.startswith("features.") for name in trainable):
+    if trainable - head and not any(name.startswith("features.") for name in trainable):
         return ONLY_CONVOLUTIONS_FROZEN
     return None
 
@@ -428,7 +428,7 @@ def _returns_model(call, seen):
 
 
 def _freeze_backbone_problem(case, seen, expected):
-    call = f"freeze_backbone(model) with model = {_model_text(case.kwargs.get('kind', 'lenet5'))}"
+    call = f"freeze_backbone(model) with model = {_model_text(case.kwargs.get('kind', 'lenet_like'))}"
     if seen["raised"]:
         return _raised(call, seen["raised"])
     problem = _returns_model(call, seen)
@@ -447,7 +447,7 @@ def _freeze_backbone_problem(case, seen, expected):
 def _replace_head_problem(case, seen, expected):
     classes = case.kwargs["num_classes"]
     call = (f"replace_head(model, {classes}) with model = "
-            f"{_model_text(case.kwargs.get('kind', 'lenet5'))}")
+            f"{_model_text(case.kwargs.get('kind', 'lenet_like'))}")
     if seen["raised"]:
         return _raised(call, seen["raised"])
     problem = _returns_model(call, seen)
@@ -482,14 +482,18 @@ def _transfer_problem(case, seen, expected):
     classes = case.kwargs["num_classes"]
     calls = " then ".join(f"{name}(model{f', {classes}' if name == 'replace_head' else ''})"
                           for name in seen["calls"])
-    calls += f", with model = {_model_text(case.kwargs.get('kind', 'lenet5'))}"
+    calls += f", with model = {_model_text(case.kwargs.get('kind', 'lenet_like'))}"
     if seen["raised"]:
         return _raised(f"{seen['by']}, in {calls}", seen["raised"])
     inputs = seen["inputs"]
     if seen["names"]["trainable"] != expected["names"]["trainable"] or seen["count"] != expected["count"]:
+        # The right parameters train but too many or too few values: the head's size is wrong.
+        head_size_wrong = seen["names"]["trainable"] == expected["names"]["trainable"]
+        mistake = (HEAD_SIZE_HARD_CODED if head_size_wrong and seen["head_inputs"] != inputs
+                   else None if head_size_wrong else _freezing_diagnosis(seen["names"]))
         return Failure(f"After {calls}, {seen['count']:,} parameters train; expected "
                        f"{expected['count']:,}, the new head's ({inputs} x {classes} weights + "
-                       f"{classes} biases).", _freezing_diagnosis(seen["names"]))
+                       f"{classes} biases).", mistake)
     return None
 
 

@@ -237,11 +237,13 @@ def transfer_net(kind):
             return self.classifier(self.features(x))
 
     torch.manual_seed(4)
-    if kind == "lenet5":
-        return Net(nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
-                                 nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2)),
-                   nn.Sequential(nn.Flatten(), nn.Linear(400, 120), nn.ReLU(),
-                                 nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)))
+    if kind == "lenet_like":
+        # LeNet-5's layout with fewer channels and units: a working LeNet-5 here would be
+        # an answer to the LeNet5 exercise that a student could import instead of writing.
+        return Net(nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.MaxPool2d(2),
+                                 nn.Conv2d(4, 8, 5), nn.ReLU(), nn.MaxPool2d(2)),
+                   nn.Sequential(nn.Flatten(), nn.Linear(200, 60), nn.ReLU(),
+                                 nn.Linear(60, 30), nn.ReLU(), nn.Linear(30, 10)))
     return Net(nn.Sequential(nn.Conv2d(1, 8, 3), nn.BatchNorm2d(8), nn.ReLU(),
                              nn.AdaptiveAvgPool2d(3), nn.Flatten()),
                nn.Sequential(nn.Linear(72, 32), nn.ReLU(), nn.Dropout(0.2), nn.Linear(32, 7)))
@@ -257,7 +259,7 @@ def _names(model):
             "head": sorted(head_names)}
 
 
-def run_freeze_backbone(fn, kind="lenet5"):
+def run_freeze_backbone(fn, kind="lenet_like"):
     """freeze_backbone(model): what it returned, which parameters train afterwards, and
     whether any value changed."""
     model = transfer_net(kind)
@@ -268,7 +270,7 @@ def run_freeze_backbone(fn, kind="lenet5"):
             "changed": not same_arrays(_arrays(model), before)}
 
 
-def run_replace_head(fn, num_classes, kind="lenet5"):
+def run_replace_head(fn, num_classes, kind="lenet_like"):
     """replace_head(model, num_classes): what it returned, what sits in the head's place,
     which other parameters changed, and the shape of the output for 2 images."""
     import torch
@@ -293,14 +295,14 @@ def run_replace_head(fn, num_classes, kind="lenet5"):
         "changed": sorted(n for n, value in kept.items()
                           if n not in now or not torch.equal(now[n].detach(), value))})
     model.eval()
-    side = 32 if kind == "lenet5" else 8   # the image size each network is built for
+    side = 32 if kind == "lenet_like" else 8   # the image size each network is built for
     with torch.no_grad():
         out, error = _call(model, torch.zeros(2, 1, side, side))
     seen["output"] = list(out.shape) if isinstance(out, torch.Tensor) else error
     return seen
 
 
-def run_transfer(functions, num_classes, freeze_first=True, kind="lenet5"):
+def run_transfer(functions, num_classes, freeze_first=True, kind="lenet_like"):
     """freeze_backbone then replace_head (or the other way round) on one model: which
     parameters train afterwards, and how many values."""
     freeze, replace = functions
@@ -315,6 +317,7 @@ def run_transfer(functions, num_classes, freeze_first=True, kind="lenet5"):
         if error:
             return {**seen, "raised": error, "by": name}
     return {**seen, "raised": None, "names": _names(model),
+            "head_inputs": getattr(model.classifier[-1], "in_features", None),
             "count": sum(p.numel() for p in model.parameters() if p.requires_grad)}
 
 
