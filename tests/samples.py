@@ -22,15 +22,17 @@ def solution_answers(assignment):
             for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution")}
 
 
-def sample(assignment, name):
-    """A sample submission under tests/submissions/: its answers and expectations.
+def sample(assignment, name, folder=SAMPLES):
+    """A sample submission under tests/submissions/ (or `folder`): its answers and
+    expectations.
 
     Returns (answers, constants): the solution's answers with each top-level function or
     class of the sample written after the right one in the cell that defines it (the later
-    definition wins), and the module-level constants (EXPECTED_MISTAKE, LOST_TESTS...).
-    A constant CELLS (grade_id -> code) replaces whole answer cells, such as a training cell.
+    definition wins; a helper of the sample's own goes with the functions before it), and
+    the module-level constants (EXPECTED_MISTAKE, LOST_TESTS...). A constant CELLS
+    (grade_id -> code) replaces whole answer cells, such as a training cell.
     """
-    source = (SAMPLES / assignment / f"{name}.py").read_text()
+    source = (folder / assignment / f"{name}.py").read_text()
     tree = ast.parse(source)
     functions = {node.name: ast.get_source_segment(source, node)
                  for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
@@ -38,9 +40,13 @@ def sample(assignment, name):
                  for node in tree.body if isinstance(node, ast.Assign)
                  for target in node.targets if isinstance(target, ast.Name)}
     answers = solution_answers(assignment)
+    cell = None
     for function, code in functions.items():
-        cell = next(grade_id for grade_id, answer in answers.items()
-                    if f"def {function}(" in answer or f"class {function}(" in answer)
+        cell = next((grade_id for grade_id, answer in answers.items()
+                     if f"def {function}(" in answer or f"class {function}(" in answer), cell)
+        if cell is None:   # a helper written before any graded function: it goes with the first
+            cell = next(grade_id for grade_id, answer in answers.items()
+                        if any(f"def {other}(" in answer for other in functions))
         answers[cell] += "\n\n\n" + code
     answers.update(constants.get("CELLS", {}))
     return answers, constants

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from autograder import kernel_checks
 from autograder.judge import ex01, ex02, ex03, ex04
-from autograder.judge.mistakes import RAISES, Failure, Mistake, failure, same_number
+from autograder.judge.mistakes import Failure, Mistake, Raising, failure, same_number
 from autograder.kernel_checks import Raised, Raises, call_text, decode, problem_with
 
 # The assignments whose test cells hand back answers, and their references and mistakes.
@@ -196,7 +196,7 @@ def _array_mistake(mistakes, case, answer, expected, part, cases, answers, expec
     got = got.astype("float64")
     for mistake in mistakes:
         wrong = mistake.wrong_answer(case.args, case.kwargs)
-        if wrong is None or wrong is RAISES:
+        if wrong is None or isinstance(wrong, Raising):
             continue
         wrong = np.asarray(wrong if part is None else wrong[part], dtype="float64")
         same_as_right = wrong.shape == right.shape and kernel_checks.close(wrong, right, rtol, atol)
@@ -228,8 +228,8 @@ def _explains_all(mistake, cases, answers, expected_values):
             if problem_with(case.function, case.args, case.kwargs, answer, expected, _comparison(case)):
                 return False
             continue
-        if wrong is RAISES:
-            if not isinstance(answer, Raised) or answer.name == "NotImplementedError":
+        if isinstance(wrong, Raising):
+            if not isinstance(answer, Raised) or not wrong.matches(answer):
                 return False
         elif not _same_answer(wrong, answer, case):
             return False
@@ -238,7 +238,7 @@ def _explains_all(mistake, cases, answers, expected_values):
 
 def _raising_mistake(mistakes, case, cases, answers, expected_values):
     """The known mistake that raises here and explains every answer of the cell, or None."""
-    return next((m for m in mistakes if m.wrong_answer(case.args, case.kwargs) is RAISES
+    return next((m for m in mistakes if isinstance(m.wrong_answer(case.args, case.kwargs), Raising)
                  and _explains_all(m, cases, answers, expected_values)), None)
 
 

@@ -1,7 +1,7 @@
 """Exercise 1, shapes and counts: PyTorch's answers and the known mistakes."""
 import math
 
-from autograder.judge.mistakes import RAISES, Mistake, Mistakes, pair as _pair
+from autograder.judge.mistakes import REFUSES, Mistake, Mistakes, pair as _pair
 from autograder.kernel_checks import Raises
 
 
@@ -25,7 +25,7 @@ CONV_OUTPUT_SIZE_MISTAKES = Mistakes([
         "When the windows do not fit evenly, PyTorch leaves the last pixels out (it floors); "
         "it does not refuse such sizes.",
         lambda input_size, kernel_size, stride=1, padding=0, dilation=1:
-            RAISES if (input_size + 2 * padding - dilation * (kernel_size - 1) - 1) % stride
+            REFUSES if (input_size + 2 * padding - dilation * (kernel_size - 1) - 1) % stride
             else (input_size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1,
     ),
     Mistake(

@@ -1,11 +1,13 @@
 """Exercise 2, convolution by hand: PyTorch's answers and the known mistakes (as torch
 computations in float64)."""
-from autograder.judge.mistakes import RAISES, Mistake, Mistakes, pair as _pair
+from autograder.judge.mistakes import RAISES, REFUSES, Mistake, Mistakes, Raising, pair as _pair
 
 
 def _t(array):
     import numpy as np
     import torch
+    if isinstance(array, torch.Tensor):
+        return array.to(torch.float64)
     return torch.from_numpy(np.array(array, dtype="float64"))
 
 
@@ -56,6 +58,28 @@ def _width_from_kernel_height(x, w, b=None, stride=1, padding=0):
     return _conv(x, w, b, stride, padding)[..., :max(columns, 0)]
 
 
+def _width_from_input_height(x, w, b=None, stride=1, padding=0):
+    """A student's loops with the output width computed from the input's height, and the
+    loop over columns bounded by the padded height: too few columns (right ones) when the
+    image is wider than high; when higher, windows run past the right edge, where a cut
+    window one pixel wide broadcasts into a wrong column and a wider one fails."""
+    import numpy as np
+    x, w = np.array(x, dtype="float64"), np.array(w, dtype="float64")
+    (sh, sw), (ph, pw) = _pair(stride), _pair(padding)
+    (n, _, h, _), (f, _, kh, kw) = x.shape, w.shape
+    b = np.zeros(f) if b is None else np.array(b, dtype="float64")
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    try:
+        out = np.zeros((n, f, (h + 2 * ph - kh) // sh + 1, (h + 2 * pw - kw) // sw + 1))
+        for top in range(0, xp.shape[2] + 1 - kh, sh):
+            for left in range(0, xp.shape[2] + 1 - kw, sw):
+                window = xp[:, None, :, top:top + kh, left:left + kw]
+                out[:, :, top // sh, left // sw] = np.multiply(w[None], window).sum((2, 3, 4)) + b
+    except (ValueError, IndexError):
+        return Raising("ValueError", "IndexError")
+    return out   # a column the loop never reached stays 0, without its bias
+
+
 CONV2D_MISTAKES = Mistakes([
     Mistake("kernel flipped",
             "That is true convolution. Deep-learning libraries compute cross-correlation: "
@@ -98,11 +122,15 @@ CONV2D_MISTAKES = Mistakes([
             "When the windows do not fit evenly, PyTorch leaves the last rows or columns out "
             "(it floors the output size); it does not refuse such sizes.",
             lambda x, w, b=None, stride=1, padding=0:
-                RAISES if _uneven(x, (len(w[0][0]), len(w[0][0][0])), stride, padding) else None),
+                REFUSES if _uneven(x, (len(w[0][0]), len(w[0][0][0])), stride, padding) else None),
     Mistake("output width computed from the kernel's height",
             "A kernel of KH x KW fits (W + 2PW - KW) // SW + 1 times across: use KW for the "
             "width, KH for the height.",
             _width_from_kernel_height),
+    Mistake("output width computed from the input's height",
+            "The output is (H + 2PH - KH) // SH + 1 high and (W + 2PW - KW) // SW + 1 wide: "
+            "the width reads W, and the loop over columns runs across the padded width.",
+            _width_from_input_height),
 ], probes=[])
 
 
@@ -110,6 +138,25 @@ def _pool(kind, x, kernel_size, stride):
     import torch.nn.functional as F
     pool = F.max_pool2d if kind == "max" else F.avg_pool2d
     return pool(_t(x), _pair(kernel_size), _pair(stride)).numpy()
+
+
+def _starts_past_the_edge(x, kernel_size, stride):
+    """Whether range(0, H, S) gives more window starts than whole windows fit (on an axis)."""
+    (kh, kw), (sh, sw) = _pair(kernel_size), _pair(stride if stride is not None else kernel_size)
+    h, w = len(x[0][0]), len(x[0][0][0])
+    return len(range(0, h, sh)) > (h - kh) // sh + 1 or len(range(0, w, sw)) > (w - kw) // sw + 1
+
+
+def windows_past_the_edge(stride_of):
+    """The mistake of starting pooling windows at range(0, H, S): past the last whole
+    window, the loop indexes beyond the output and fails. `stride_of(args, kwargs)` finds
+    (x, kernel_size, stride) in the graded function's arguments."""
+    return Mistake(
+        "windows started past the last one that fits",
+        "A window starts at 0, S, 2S, ... only while all of it fits: range(0, H - KH + 1, S) "
+        "gives the H_out starts; range(0, H, S) runs off the edge.",
+        lambda *args, **kwargs: Raising("IndexError", "ValueError")
+        if _starts_past_the_edge(*stride_of(args, kwargs)) else None)
 
 
 def _pool_mistakes(kind):
@@ -124,7 +171,7 @@ def _pool_mistakes(kind):
                 "When the windows do not fit evenly, PyTorch leaves the last rows or columns "
                 "out (it floors the output size); it does not refuse such sizes.",
                 lambda x, kernel_size, stride=None:
-                    RAISES if _uneven(x, _pair(kernel_size), stride if stride is not None else kernel_size)
+                    REFUSES if _uneven(x, _pair(kernel_size), stride if stride is not None else kernel_size)
                     else None),
         Mistake("height and width swapped",
                 "A pair means (height, width): kernel_size=(KH, KW), stride=(SH, SW).",
@@ -138,7 +185,9 @@ def _pool_mistakes(kind):
                   "Average pooling divides each window's sum by KH*KW.",
                   lambda x, kernel_size, stride=None:
                       _pool("avg", x, kernel_size, stride if stride is not None else kernel_size)
-                      * _pair(kernel_size)[0] * _pair(kernel_size)[1])] if kind == "avg" else []),
+                      * _pair(kernel_size)[0] * _pair(kernel_size)[1])] if kind == "avg" else [])
+      + [windows_past_the_edge(lambda args, kwargs: (
+          args[0], args[1], args[2] if len(args) > 2 else kwargs.get("stride")))],
         probes=[])
 
 

@@ -33,9 +33,28 @@ class Mistake:
             return None
 
 
-# What a mistake's variant gives where the mistake makes the function raise (an assert,
-# say): the student's answer must be an exception there.
-RAISES = object()
+class Raising:
+    """What a mistake's variant gives where the mistake makes the function raise: the
+    student's answer must be an exception there, and of one of `kinds` (exception class
+    names) when they are given, so that any crash is not taken for this mistake's."""
+
+    def __init__(self, *kinds):
+        self.kinds = kinds
+
+    def matches(self, raised):
+        return raised.name != "NotImplementedError" and (not self.kinds or raised.name in self.kinds)
+
+
+RAISES = Raising()
+# A size refused on purpose: an assert, or a raise the student wrote.
+REFUSES = Raising("AssertionError", "ValueError", "RuntimeError", "Exception")
+
+
+def both(first, second, variant):
+    """Two mistakes made together in one function, as one: real code often has two bugs,
+    and then neither alone explains the answers."""
+    return Mistake(f"{first.name}, and {second.name}", f"{first.explanation} {second.explanation}",
+                   variant)
 
 
 class Mistakes(list):
