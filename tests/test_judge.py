@@ -252,3 +252,36 @@ def test_no_hidden_test_gives_the_kernel_an_expected_value(assignment):
         cases, _ = judge.expectations(assignment, setup, cell.source)
         assert cases and all(case.expected is None or isinstance(case.expected, kernel_checks.Raises)
                              for case in cases), cell.metadata.nbgrader.grade_id
+
+
+# No known mistake: facts about where the answers go wrong, never a guess
+
+PATTERN_CELL = ("rng = np.random.default_rng(0)\n"
+                "for stride in (1, 2, 1, 3):\n"
+                "    checks.expect(conv2d, (rng.standard_normal((2, 2, 7, 7)), rng.standard_normal((3, 2, 3, 3))),\n"
+                "                  dict(stride=stride))")
+
+
+def test_an_unnamed_failure_says_which_inputs_go_wrong_and_where(monkeypatch):
+    def wrong_with_stride(x, w, b=None, stride=1, padding=0):
+        out = conv2d_right(x, w, b, stride, padding)
+        if stride != 1:
+            out[1:, :, 1, 1] += 5.0   # an unknown slip: wrong only with a stride, after image 0
+        return out
+    message = verdict(PATTERN_CELL, monkeypatch, "ex02-conv-by-hand", conv2d=wrong_with_stride)
+    assert "Likely mistake" not in message
+    assert ("Where it goes wrong: every case with stride other than 1 is wrong, and every case "
+            "without is right; the first image is right and a later one is not." in message)
+
+
+def test_a_wrong_shape_is_described_per_axis(monkeypatch):
+    message = verdict(PATTERN_CELL, monkeypatch, "ex02-conv-by-hand",
+                      conv2d=lambda *a, **k: conv2d_right(*a, **k)[..., :-1])
+    assert "Where it goes wrong: the width is 1 short." in message
+
+
+def test_a_named_mistake_needs_no_pattern(monkeypatch):
+    from autograder.judge.ex02 import conv2d
+    message = verdict(PATTERN_CELL, monkeypatch, "ex02-conv-by-hand",
+                      conv2d=lambda x, w, b=None, stride=1, padding=0: conv2d(x, w, b, 1, padding))
+    assert "Likely mistake: stride ignored." in message and "Where it goes wrong" not in message

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from autograder import kernel_checks
 from autograder.judge import ex01, ex02, ex03, ex04
+from autograder.judge import patterns
 from autograder.judge.mistakes import Failure, Mistake, Raising, failure, same_number
 from autograder.kernel_checks import Raised, Raises, call_text, decode, problem_with
 
@@ -315,8 +316,38 @@ def judge_cell(assignment, setup, source, answers, kernel_error=None):
             formula = [(c, a, e) for c, a, e in zip(cases, decoded, expected_values) if not isinstance(e, Raises)]
             mistake, hint = _diagnosis(module, case, answer, expected, [c for c, _, _ in formula],
                                        [a for _, a, _ in formula], [e for _, _, e in formula])
+            if mistake is None and not hint:
+                hint = _pattern(module, case, answer, expected, formula)
             return len(cases), Failure(problem + hint, mistake)
     return len(cases), None
+
+
+def _pattern(module, case, answer, expected, formula):
+    """Facts about where the answers go wrong, for a failure no known mistake explains:
+    which inputs all the wrong answers share, where the wrong values or axes are."""
+    import numpy as np
+    facts = []
+    try:
+        wrong = [problem_with(c.function, c.args, c.kwargs, a, e, _comparison(c)) is not None
+                 for c, a, e in formula]
+        same_function = [(c, bad) for (c, _, _), bad in zip(formula, wrong) if c.function == case.function]
+        together = patterns.separating(module.REFERENCES[case.function], *zip(*same_function)) \
+            if same_function else []
+        if together:
+            also = f" (here, equally, those with {' or '.join(together[1:])})" if together[1:] else ""
+            facts.append(f"every case with {together[0]}{also} is wrong, and every case without is right")
+        got, right = answer, expected
+        if isinstance(expected, tuple) and isinstance(answer, (tuple, list)) and len(answer) == len(expected):
+            found = kernel_checks.arrays_problem("", answer, expected, *_tolerances(case), case.options.get("names"))
+            got, right = (answer[found[0]], expected[found[0]]) if found else (None, None)
+        if type(got) is np.ndarray and isinstance(right, np.ndarray):
+            place = (patterns.shape_fact(got.shape, right.shape) if got.shape != right.shape
+                     else patterns.where_wrong(got.astype("float64"), right.astype("float64"), *_tolerances(case)))
+            if place:
+                facts.append(place)
+    except Exception:   # a fact is a help, never a reason for a test to crash
+        return ""
+    return f"\nWhere it goes wrong: {'; '.join(facts)}." if facts else ""
 
 
 def _observation_problem(module, case, seen, expected):

@@ -1,6 +1,6 @@
 """Exercise 3, backpropagation: PyTorch's gradients and the known mistakes."""
 from autograder.judge.ex02 import _t, windows_past_the_edge
-from autograder.judge.mistakes import RAISES, Mistake, Mistakes, Raising, both, pair as _pair
+from autograder.judge.mistakes import Mistake, Mistakes, Raising, both, pair as _pair
 
 
 
