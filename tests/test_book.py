@@ -107,6 +107,13 @@ def test_chapter_one_shows_its_computed_numbers_and_figure(html):
     assert '<img alt="' in page and "_images/" in page
 
 
+def test_chapter_five_reports_its_trained_numbers_over_seeds(html):
+    page = (html / "book" / "05-receptive-fields.html").read_text()
+    spreads = re.findall(r"\d+(?:\.\d+)?%? ± \d+(?:\.\d+)?%?", page)
+    assert len(spreads) >= 5, spreads   # accuracy, and each measure before and after training
+    assert "for every seed" in page
+
+
 def test_exercise_pages_are_shown_but_not_executed(html):
     page = (html / "exercises" / "ex01-shapes-and-counts" / "ex01-shapes-and-counts.html").read_text()
     assert "raise" in page and "NotImplementedError" in page   # the stub students fill in

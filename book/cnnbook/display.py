@@ -12,3 +12,13 @@ def markdown_table(header, rows):
         return "| " + " | ".join(cells) + " |"
     lines = [line(header), "|" + "---|" * len(header)]
     return Markdown("\n".join(lines + [line(row) for row in rows]))
+
+
+def count_of(count, noun, plural=None):
+    """'1 mistake', '3 mistakes': a count with its noun in the right number."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def how_often(count):
+    """'once', 'twice', '3 times'."""
+    return {1: "once", 2: "twice"}.get(count, f"{count:,} times")
