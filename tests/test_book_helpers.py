@@ -5,18 +5,13 @@ from samples import REPO
 
 sys.path.insert(0, str(REPO / "book"))
 from cnnbook.display import count_of, how_often  # noqa: E402
-from cnnbook.seeds import Spread, over_seeds  # noqa: E402
+from cnnbook.seeds import Spread  # noqa: E402
 
 
 def test_a_spread_prints_mean_and_sample_sd_in_the_format_asked():
     spread = Spread((0.90, 0.92, 0.94))
     assert f"{spread:.1%}" == "92.0% ± 2.0%"
     assert f"{Spread((1.0, 3.0)):.2f}" == "2.00 ± 1.41"
-
-
-def test_over_seeds_collects_each_measure_per_seed():
-    spreads = over_seeds(lambda seed: {"square": seed ** 2, "seed": seed}, range(4))
-    assert spreads["square"].values == (0, 1, 4, 9) and spreads["seed"].mean == 1.5
 
 
 def test_counts_read_in_the_right_number():

@@ -257,15 +257,23 @@ def _diagnosis(module, case, answer, expected, cases, answers, expected_values):
         if mistake is None and isinstance(answer, float) and math.isfinite(answer):
             return None, "\nSizes and counts are whole numbers: use // rather than /, or int()."
         return mistake, ""
-    names = case.options.get("names")
     part = None
-    if isinstance(expected, tuple) and isinstance(answer, (tuple, list)) and len(answer) == len(expected):
-        call = call_text(case.function, case.args, case.kwargs)
-        found = kernel_checks.arrays_problem(call, answer, expected, *_tolerances(case), names)
-        part = found[0] if found else None
+    if _is_tuple_answer(answer, expected):
+        part = _wrong_part(case, answer, expected)
         if part is None:
             return None, ""
     return _array_mistake(mistakes, case, answer, expected, part, cases, answers, expected_values), ""
+
+
+def _is_tuple_answer(answer, expected):
+    return isinstance(expected, tuple) and isinstance(answer, (tuple, list)) and len(answer) == len(expected)
+
+
+def _wrong_part(case, answer, expected):
+    """The index of the first wrong part of a tuple answer, or None."""
+    found = kernel_checks.arrays_problem(call_text(case.function, case.args, case.kwargs), answer,
+                                         expected, *_tolerances(case), case.options.get("names"))
+    return found[0] if found else None
 
 
 def name_mistake(function, args, kwargs, answer, expected, options):
@@ -337,9 +345,9 @@ def _pattern(module, case, answer, expected, formula):
             also = f" (here, equally, those with {' or '.join(together[1:])})" if together[1:] else ""
             facts.append(f"every case with {together[0]}{also} is wrong, and every case without is right")
         got, right = answer, expected
-        if isinstance(expected, tuple) and isinstance(answer, (tuple, list)) and len(answer) == len(expected):
-            found = kernel_checks.arrays_problem("", answer, expected, *_tolerances(case), case.options.get("names"))
-            got, right = (answer[found[0]], expected[found[0]]) if found else (None, None)
+        if _is_tuple_answer(answer, expected):
+            part = _wrong_part(case, answer, expected)
+            got, right = (answer[part], expected[part]) if part is not None else (None, None)
         if type(got) is np.ndarray and isinstance(right, np.ndarray):
             place = (patterns.shape_fact(got.shape, right.shape) if got.shape != right.shape
                      else patterns.where_wrong(got.astype("float64"), right.astype("float64"), *_tolerances(case)))

@@ -8,42 +8,23 @@ from autograder.judge.mistakes import Mistake, Mistakes, Raising, both, pair as 
 # Known mistakes of the backward passes. Each variant returns what the graded function
 # returns: (dx, dw, db) for conv2d_backward, dx for max_pool2d_backward.
 
-def _conv_grads(dout, x, w, stride=1, padding=0, flip=False, pad_kept=False):
+def _conv_grads(dout, x, w, stride=1, padding=0, flip=False):
     import torch
     import torch.nn.functional as F
-    x_ = _t(x)
-    ph, pw = _pair(padding)
-    if pad_kept:
-        x_, padding = F.pad(x_, (pw, pw, ph, ph)), 0
-    x_.requires_grad_(True)
+    x_ = _t(x).requires_grad_(True)
     w_ = _t(w).requires_grad_(True)
     b_ = torch.zeros(len(w), dtype=torch.float64, requires_grad=True)
     F.conv2d(x_, w_.flip(2, 3) if flip else w_, b_, _pair(stride), _pair(padding)).backward(_t(dout))
     return x_.grad.numpy(), w_.grad.numpy(), b_.grad.numpy()
 
 
-def _conv_dx_overwritten(dout, x, w, stride=1, padding=0):
-    """dx where each window's contribution overwrites the previous ones."""
-    import numpy as np
-    sh, sw = _pair(stride)
-    ph, pw = _pair(padding)
-    n, c, h, wd = np.shape(x)
-    kh, kw = np.shape(w)[2:]
-    dxp = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))
-    dout, w = np.array(dout, dtype="float64"), np.array(w, dtype="float64")
-    for i in range(dout.shape[2]):
-        for j in range(dout.shape[3]):
-            dxp[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] = np.einsum("no,ockl->nckl", dout[:, :, i, j], w)
-    return dxp[:, :, ph:ph + h, pw:pw + wd]
-
-
 def _conv_grads_by_loops(dout, x, w, stride=1, padding=0, step=None, examples=None,
-                         start_from_x=False, buffer_padding=1, crop="right"):
+                         start_from_x=False, buffer_padding=1, assign=False, crop="right"):
     """(dx, dw, db) as a student's loops compute them, with their known slips: windows
     `step` apart instead of `stride` apart; only the first `examples` of the batch
     back-propagated; the gradient buffer started from the padded input instead of zeros;
-    a buffer padded `buffer_padding` times; the padding cropped "right", with "[p:-p]", or
-    with "1:-1"."""
+    a buffer padded `buffer_padding` times; each window's share of dx assigned, not added;
+    the padding cropped "right", with "[p:-p]", with "1:-1", or "kept"."""
     import numpy as np
     dout, x, w = (np.array(a, dtype="float64") for a in (dout, x, w))
     (sh, sw), (ph, pw) = step or _pair(stride), _pair(padding)
@@ -58,21 +39,19 @@ def _conv_grads_by_loops(dout, x, w, stride=1, padding=0, step=None, examples=No
             for j in range(dout.shape[3]):
                 window = xp[n, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
                 dw += dout[n, :, i, j][:, None, None, None] * window[None]
-                buffer[n, :, i * sh:i * sh + kh, j * sw:j * sw + kw] += np.einsum("o,ockl->ckl", dout[n, :, i, j], w)
+                share = np.einsum("o,ockl->ckl", dout[n, :, i, j], w)
+                region = buffer[n, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+                region[...] = share if assign else region + share
         db += dout[n].sum((1, 2))
     if crop == "[p:-p]":
         dx = buffer[:, :, ph:-ph, pw:-pw]
     elif crop == "1:-1":
         dx = buffer[:, :, 1:-1, 1:-1]
+    elif crop == "kept":
+        dx = buffer
     else:
         dx = buffer[:, :, ph:ph + x.shape[2], pw:pw + x.shape[3]]
     return dx, dw, db
-
-
-def _empty_where_unpadded(dx, padding):
-    """dx with no rows (or no columns) where that axis had no padding: [0:-0] is empty."""
-    ph, pw = _pair(padding)
-    return dx[:, :, :(None if ph else 0), :(None if pw else 0)]
 
 
 def _with(grads, index, value):
@@ -87,9 +66,8 @@ CONV2D_BACKWARD_MISTAKES = Mistakes([
     Mistake("gradient not accumulated over overlapping windows",
             "A pixel inside several windows receives a gradient from each of them: add (+=), "
             "do not assign.",
-            lambda dout, x, w, stride=1, padding=0: _with(
-                _conv_grads(dout, x, w, stride, padding), 0,
-                _conv_dx_overwritten(dout, x, w, stride, padding))),
+            lambda dout, x, w, stride=1, padding=0:
+                _conv_grads_by_loops(dout, x, w, stride, padding, assign=True)),
     Mistake("bias gradient not summed over batch and space",
             "b[o] is added at every position of every image: db[o] sums dout[:, o] over the "
             "batch and both spatial axes.",
@@ -109,16 +87,14 @@ CONV2D_BACKWARD_MISTAKES = Mistakes([
     Mistake("padding not removed from dx",
             "The gradient of the padded input includes the padding; dx is the gradient of x "
             "itself: crop P rows and columns from each side.",
-            lambda dout, x, w, stride=1, padding=0: _with(
-                _conv_grads(dout, x, w, stride, padding), 0,
-                _conv_grads(dout, x, w, stride, padding, pad_kept=True)[0])
+            lambda dout, x, w, stride=1, padding=0:
+                _conv_grads_by_loops(dout, x, w, stride, padding, crop="kept")
             if _pair(padding) != (0, 0) else None),
     CROPPED := Mistake("padding cropped with [p:-p]",
             "With padding 0 on an axis, dxp[:, :, 0:-0] is empty there: crop with "
             "[p:p + H, p:p + W], which works for every p.",
-            lambda dout, x, w, stride=1, padding=0: _with(
-                _conv_grads(dout, x, w, stride, padding), 0,
-                _empty_where_unpadded(_conv_grads(dout, x, w, stride, padding)[0], padding))
+            lambda dout, x, w, stride=1, padding=0:
+                _conv_grads_by_loops(dout, x, w, stride, padding, crop="[p:-p]")
             if 0 in _pair(padding) else None),
     CROPPED_AND_FAILS := Mistake("padding cropped with [p:-p]",
             "With padding 0, dxp[:, :, 0:-0] is empty, and putting it in dx fails: crop "
@@ -127,9 +103,8 @@ CONV2D_BACKWARD_MISTAKES = Mistakes([
             lambda dout, x, w, stride=1, padding=0: CROP_FAILS if 0 in _pair(padding) else None),
     Mistake("padding crop hard-coded to 1",
             "Crop as many rows and columns as the padding added: [p:p + H, p:p + W].",
-            lambda dout, x, w, stride=1, padding=0: _with(
-                _conv_grads(dout, x, w, stride, padding), 0,
-                _conv_grads(dout, x, w, stride, padding, pad_kept=True)[0][:, :, 1:-1, 1:-1])
+            lambda dout, x, w, stride=1, padding=0:
+                _conv_grads_by_loops(dout, x, w, stride, padding, crop="1:-1")
             if _pair(padding) != (1, 1) else None),
     Mistake("dw and db from the first example only",
             "Every image of the batch contributes to the weights' and biases' gradients: sum "
@@ -187,8 +162,9 @@ CONV2D_BACKWARD_MISTAKES += [
 def _pool_dx(dout, x, kernel_size, stride, ties=False, assign=False):
     """dx of max pooling with windows `stride` apart, one per value of dout (whatever
     dout's shape), each sending its value to its window's first maximum (every tied
-    maximum with `ties`, an equal share to each with ties="shared"; assigning the window's
-    slice of dx, not adding, with `assign`)."""
+    maximum with `ties`, an equal share to each with ties="shared"). `assign`: "window"
+    assigns the window's whole slice of dx instead of adding to it; "maximum" assigns
+    at the maximum only."""
     import numpy as np
     kh, kw = _pair(kernel_size)
     sh, sw = _pair(stride)
@@ -207,28 +183,18 @@ def _pool_dx(dout, x, kernel_size, stride, ties=False, assign=False):
             else:
                 mask = (np.arange(flat.shape[-1]) == flat.argmax(-1)[..., None]).reshape(window.shape)
             sent = mask * dout[:, :, i:i + 1, j:j + 1]
-            if assign:
-                dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] = sent
+            region = dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+            if assign == "window":
+                region[...] = sent
+            elif assign == "maximum":
+                region[mask != 0] = sent[mask != 0]   # what an earlier window sent there is lost
             else:
-                dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] += sent
+                region += sent
     return dx
 
 
 def _pool_dx_overwritten(dout, x, kernel_size, stride=None):
-    import numpy as np
-    kh, kw = _pair(kernel_size)
-    sh, sw = _pair(stride if stride is not None else kernel_size)
-    x, dout = np.array(x, dtype="float64"), np.array(dout, dtype="float64")
-    dx = np.zeros_like(x)
-    for i in range(dout.shape[2]):
-        for j in range(dout.shape[3]):
-            window = x[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
-            flat = window.reshape(*window.shape[:2], -1)
-            mask = (np.arange(flat.shape[-1]) == flat.argmax(-1)[..., None]).reshape(window.shape)
-            region = dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
-            region[mask] = 0.0   # overwrite: what an earlier window sent is lost
-            region += mask * dout[:, :, i:i + 1, j:j + 1]
-    return dx
+    return _pool_dx(dout, x, kernel_size, stride if stride is not None else kernel_size, assign="maximum")
 
 
 def _avg_pool_dx(dout, x, kernel_size, stride=None):
@@ -273,7 +239,7 @@ MAX_POOL2D_BACKWARD_MISTAKES = Mistakes([
             "dx[window] = ... wipes what an earlier, overlapping window sent to the same "
             "pixels (zeros included): add with +=.",
             lambda dout, x, kernel_size, stride=None:
-                _pool_dx(dout, x, kernel_size, stride if stride is not None else kernel_size, assign=True)),
+                _pool_dx(dout, x, kernel_size, stride if stride is not None else kernel_size, assign="window")),
     Mistake("gradient split among tied maxima",
             "When several values of a window tie for the maximum, the output came from one of "
             "them: send all of dout to the first (np.argmax's), as PyTorch does.",
@@ -301,7 +267,7 @@ MAX_POOL2D_BACKWARD_MISTAKES = Mistakes([
 # Two slips in one function, as real students' code has them.
 MAX_POOL2D_BACKWARD_MISTAKES += [
     both(EVERY_TIE, WINDOW_ASSIGNED, lambda dout, x, kernel_size, stride=None: _pool_dx(
-        dout, x, kernel_size, stride if stride is not None else kernel_size, ties=True, assign=True)),
+        dout, x, kernel_size, stride if stride is not None else kernel_size, ties=True, assign="window")),
     both(NOT_ACCUMULATED, TIES_UNHANDLED, lambda dout, x, kernel_size, stride=None:
          _tie_fails(dout, x, kernel_size, stride, _pool_dx_overwritten)),
 ]

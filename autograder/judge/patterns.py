@@ -21,14 +21,16 @@ def _properties(reference, case):
         bound = inspect.signature(reference).bind(*case.args, **case.kwargs).arguments
     except (TypeError, ValueError):
         return found
+    arrays = 0
     for name, parameter in parameters.items():
         value = bound.get(name, parameter.default)
         if parameter.default is inspect.Parameter.empty:
             shape = _array_shape(value)
             if shape is not None and len(shape) == 4:
-                label = "input" if not found else name
-                found[f"more than one image in {label}"] = shape[0] > 1
+                if arrays == 0:   # the first array holds the images; a kernel's axis 0 does not
+                    found["more than one image"] = shape[0] > 1
                 found[f"a non-square {name}"] = shape[2] != shape[3]
+                arrays += 1
             continue
         if name == "stride" and value is None:   # pooling: stride=None is the kernel size
             continue

@@ -5,6 +5,7 @@
 - `counting`: parameter counts, by formula and from PyTorch (chapters 1, 6);
 - `shapes`: output sizes and the shapes through a network (chapter 3);
 - `receptive`: receptive fields, by formula and by autograd (chapter 5);
+- `seeds`: a measurement's mean ± sd over seeds (chapter 5);
 - `compare`: comparing two results up to rounding;
 - `timing`: timing functions on a busy machine (chapter 10);
 - `display`: tables of computed values.

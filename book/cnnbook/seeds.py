@@ -1,5 +1,5 @@
-"""Repeating an experiment over seeds: a conclusion the book draws must hold for every
-seed it tries, and a number it reports comes with its spread."""
+"""Measurements repeated over seeds: a conclusion the book draws must hold for every seed
+it tries, and a number it reports comes with its spread."""
 from dataclasses import dataclass
 import statistics
 
@@ -25,9 +25,3 @@ class Spread:
     def __len__(self):
         return len(self.values)
 
-
-def over_seeds(run, seeds):
-    """Call run(seed) for each seed. run returns a dict of numbers; the result maps each
-    name to the Spread of its values over the seeds."""
-    results = [run(seed) for seed in seeds]
-    return {name: Spread(tuple(result[name] for result in results)) for name in results[0]}
