@@ -32,6 +32,19 @@ def split(images, labels, test_fraction=0.25, seed=0):
     return images[train], labels[train], images[test], labels[test]
 
 
+def split_three(images, labels, validation_fraction=0.2, test_fraction=0.2, seed=0):
+    """Stratified training, validation and test parts, each an (images, labels)
+    pair; the fractions are of the whole set.
+
+    Every choice (how long to train, which model) is made on the validation
+    part; the test part is scored once, for the model chosen, so that its
+    accuracy is an honest estimate of what the choice is worth."""
+    x_rest, y_rest, x_test, y_test = split(images, labels, test_fraction, seed)
+    x_train, y_train, x_val, y_val = split(
+        x_rest, y_rest, validation_fraction / (1 - test_fraction), seed)
+    return (x_train, y_train), (x_val, y_val), (x_test, y_test)
+
+
 def loader(images, labels, batch_size=64, shuffle=False, seed=0):
     """A DataLoader over tensors; shuffling is seeded, so that every run
     sees the same batches."""

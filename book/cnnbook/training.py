@@ -31,12 +31,13 @@ def evaluate(model, loader):
     return correct / count
 
 
-def fit(model, train_loader, test_loader, epochs, optimizer, loss_fn=None,
+def fit(model, train_loader, eval_loader, epochs, optimizer, loss_fn=None,
         progress=True):
-    """Train for `epochs`; returns the history: train loss and test accuracy
-    per epoch, and the training time in seconds (evaluation excluded)."""
+    """Train for `epochs`; returns the history: the training loss and the
+    accuracy on `eval_loader` (a validation set; None to skip it) after each
+    epoch, and the training time in seconds (evaluation excluded)."""
     loss_fn = loss_fn or torch.nn.CrossEntropyLoss()
-    history = {"train_loss": [], "test_accuracy": [], "seconds": 0.0}
+    history = {"train_loss": [], "eval_accuracy": [], "seconds": 0.0}
     epoch_numbers = tqdm(range(epochs), desc="epochs", disable=not progress,
                          leave=False)
     for _ in epoch_numbers:
@@ -44,5 +45,6 @@ def fit(model, train_loader, test_loader, epochs, optimizer, loss_fn=None,
         loss = train_epoch(model, train_loader, optimizer, loss_fn)
         history["train_loss"].append(loss)
         history["seconds"] += time.perf_counter() - start
-        history["test_accuracy"].append(evaluate(model, test_loader))
+        if eval_loader is not None:
+            history["eval_accuracy"].append(evaluate(model, eval_loader))
     return history
