@@ -1,4 +1,5 @@
-"""Notebooks are committed without outputs and with minimal metadata."""
+"""Notebooks are committed without outputs and with minimal metadata; the book's code
+fits in 88 columns and its figures have captions and alt text."""
 import json
 import subprocess
 
@@ -7,13 +8,19 @@ import pytest
 from samples import REPO
 
 NOTEBOOK_METADATA = {"kernelspec", "language_info"}
-CELL_METADATA = {"nbgrader", "tags", "editable", "deletable"}
+CELL_METADATA = {"nbgrader", "tags", "editable", "deletable", "mystnb"}
+MAX_LINE = 88  # characters in a line of code
+MIN_ALT = 20  # characters in an image's alt text
 
 
 def committed_notebooks():
     listed = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True,
                             text=True, check=True).stdout.split()
     return sorted(listed)
+
+
+def book_notebooks():
+    return [p for p in committed_notebooks() if p.startswith("book/")]
 
 
 def test_there_are_notebooks():
@@ -30,3 +37,31 @@ def test_notebook_is_clean(path):
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [], f"{where} has outputs: clear them before committing"
             assert cell["execution_count"] is None, f"{where} has an execution count"
+
+
+@pytest.mark.parametrize("path", book_notebooks())
+def test_code_lines_fit(path):
+    nb = json.loads((REPO / path).read_text())
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        for number, line in enumerate("".join(cell["source"]).splitlines(), start=1):
+            where = f"{path}, cell {index}, line {number}"
+            assert len(line) <= MAX_LINE, f"{where} has {len(line)} characters: {line}"
+
+
+@pytest.mark.parametrize("path", [p for p in book_notebooks() if p.count("/") == 1])
+def test_figures_have_caption_and_alt_text(path):
+    # MyST-NB reads these from the cell's metadata; they apply to every image the cell
+    # draws, so a cell that draws figures calls plt.show() once.
+    nb = json.loads((REPO / path).read_text())
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code" or "plt.show()" not in "".join(cell["source"]):
+            continue
+        where = f"{path}, cell {index}"
+        mystnb = cell["metadata"].get("mystnb", {})
+        caption = mystnb.get("figure", {}).get("caption", "")
+        alt = mystnb.get("image", {}).get("alt", "")
+        assert isinstance(caption, str) and caption.strip(), f"{where}: no caption"
+        assert isinstance(alt, str) and len(alt.strip()) >= MIN_ALT, (
+            f"{where}: no alt text of at least {MIN_ALT} characters")
