@@ -16,6 +16,7 @@ COURSE_CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"
 WITHHELD_LIBRARIES = {
     "ex02-conv-by-hand": ("torch", "scipy"),
     "ex03-backprop": ("torch", "scipy"),
+    "ex05-normalisation": ("torch", "scipy"),
 }
 
 

@@ -24,17 +24,21 @@ def grade_in_process(assignment, answers, monkeypatch):
     """grade_id -> the judge's Failure, for each test cell the answers (grade_id -> code)
     fail. The cells' own printing is swallowed."""
     setup, cells = test_cells(assignment)
+    helpers = getattr(judge.ASSIGNMENTS[assignment], "HELPERS", {})   # probes.py, as released
+    kernel_setup = setup
+    for name in ["checks", *helpers]:
+        kernel_setup = kernel_setup.replace(f"import {name}", "")
     code = "\n\n".join(source for grade_id, source in answers.items() if grade_id != "training")
     failures = {}
     for grade_id, cell in cells:
         handed_back = []
         monkeypatch.setattr(kernel_checks, "_hand_back", lambda name, answer: handed_back.append((name, answer)))
         monkeypatch.setattr(kernel_checks, "_course_judge", lambda: None)
-        namespace = {"__builtins__": dict(vars(builtins)), "checks": kernel_checks}
+        namespace = {"__builtins__": dict(vars(builtins)), "checks": kernel_checks, **helpers}
         error = None
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             try:
-                exec(setup.replace("import checks", ""), namespace)
+                exec(kernel_setup, namespace)
                 exec(code, namespace)
                 exec(cell, namespace)
             except Exception as caught:

@@ -1,0 +1,1 @@
+../../autograder/kernel_checks.py

@@ -1,0 +1,1 @@
+../../autograder/ex05_probes.py

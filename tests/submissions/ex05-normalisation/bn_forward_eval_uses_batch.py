@@ -1,0 +1,14 @@
+"""Eval mode normalises with the batch's statistics (and leaves the running ones alone)."""
+EXPECTED_MISTAKE = 'batch statistics used in eval mode'
+LOST_TESTS = ['batchnorm2d_forward_examples', 'batchnorm2d_forward_vs_torch']
+
+
+def batchnorm2d_forward(x, gamma, beta, running_mean, running_var, training=True,
+                        momentum=0.1, eps=1e-5):
+    mean, var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))
+    if training:
+        m = x.size // x.shape[1]
+        running_mean = (1 - momentum) * running_mean + momentum * mean
+        running_var = (1 - momentum) * running_var + momentum * var * m / (m - 1)
+    x_hat = (x - mean.reshape(1, -1, 1, 1)) / np.sqrt(var.reshape(1, -1, 1, 1) + eps)
+    return gamma.reshape(1, -1, 1, 1) * x_hat + beta.reshape(1, -1, 1, 1), running_mean, running_var
