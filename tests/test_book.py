@@ -234,6 +234,10 @@ def pages(browser):
             "formulas": formulas,
             "math": math_problems(page) if formulas else [],
             "sidebar links": page.eval_on_selector_all("nav.bd-docs-nav a", "as => as.map(a => a.href)"),
+            # the kernel-free widgets (_static/cnn-widgets.js): (placed, started)
+            "widgets": page.eval_on_selector_all(
+                ".cnn-slide, .cnn-stack, .cnn-question",
+                "ds => [ds.length, ds.filter(d => d.children.length > 0).length]"),
             "errors": errors,  # filled until the page closes: typesetting and screenshot load files too
         }
         page.screenshot(path=SCREENSHOTS / f"{Path(name).name}.png")
@@ -244,6 +248,24 @@ def pages(browser):
 def test_every_page_loads_in_a_browser_without_errors(pages):
     problems = [f"{name}.html: {error}" for name, found in pages.items() for error in found["errors"]]
     assert not problems, "\n".join(problems)
+
+
+def test_the_widgets_start_on_every_page_that_has_them(pages):
+    placed = {name: found["widgets"] for name, found in pages.items() if found["widgets"][0]}
+    assert {name.split("/")[-1][:2] for name in placed} >= {"01", "02", "03", "05", "06"}
+    assert all(started == count for count, started in placed.values()), placed
+
+
+def test_the_sliding_kernel_works_in_the_built_book(browser):
+    context, base = browser
+    page, errors = open_page(context, f"{base}book/02-convolution-by-hand.html")
+    widget = page.locator(".cnn-slide")
+    first = widget.locator(".cnn-slide-sum").inner_text()
+    widget.locator(".cnn-slide-position").evaluate(
+        "s => { s.value = 7; s.dispatchEvent(new Event('input')); }")
+    assert widget.locator(".cnn-slide-sum").inner_text() != first
+    assert widget.locator("td.cnn-current").count() == 1
+    assert not errors, errors
 
 
 def test_every_image_loads(pages):
