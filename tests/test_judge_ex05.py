@@ -108,3 +108,32 @@ def test_what_cannot_be_judged_says_why():
         return x.tolist()
     assert "not written yet" in judged(not_written, 0.25).message
     assert "returned list; expected an array of x's shape (4, 4, 12, 12)" in judged(returns_a_list, 0.25).message
+
+
+def test_the_graders_gradients_agree_with_numerical_ones():
+    """PyTorch's autograd, which grades the backward pass, against centred differences of
+    PyTorch's forward pass, on the first hidden cases."""
+    def numerical(f, value, dout, eps=1e-6):
+        grad = np.zeros_like(value)
+        for index in np.ndindex(value.shape):
+            kept = value[index]
+            value[index] = kept + eps
+            plus = (f(value) * dout).sum()
+            value[index] = kept - eps
+            minus = (f(value) * dout).sum()
+            value[index] = kept
+            grad[index] = (plus - minus) / (2 * eps)
+        return grad
+
+    for case in hidden_cases("batchnorm2d_backward")[:5]:
+        dout, x, gamma = (np.array(a, dtype=float) for a in case.args)
+        eps = case.kwargs.get("eps", 1e-5)
+        beta, mean, var = np.zeros(len(gamma)), np.zeros(len(gamma)), np.ones(len(gamma))
+        dx, dgamma, dbeta = ex05.batchnorm2d_backward(dout, x, gamma, **case.kwargs)
+        forward = ex05.batchnorm2d_forward
+        assert np.allclose(dx, numerical(lambda v: forward(v, gamma, beta, mean, var, eps=eps)[0], x, dout),
+                           atol=1e-5)
+        assert np.allclose(dgamma, numerical(lambda v: forward(x, v, beta, mean, var, eps=eps)[0], gamma, dout),
+                           atol=1e-5)
+        assert np.allclose(dbeta, numerical(lambda v: forward(x, gamma, v, mean, var, eps=eps)[0], beta, dout),
+                           atol=1e-5)
