@@ -30,7 +30,7 @@ def executed(tmp_path_factory):
     src = tmp_path_factory.mktemp("book-src")
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(REPO / name, src / name)
-    for folder in ("book", "exercises"):
+    for folder in ("book", "exercises", "_static"):  # _static: the pages' own scripts
         shutil.copytree(REPO / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__"))
     seconds = {}
     for name in toc_files():
