@@ -5,6 +5,7 @@ BUGS = [
     "the column loop is bounded by the padded height instead of the padded width: when the padded height is the smaller one the right-hand columns are never computed (output too narrow, the columns it has are right); when it is the larger one the extra windows run past the right edge and the code raises, or broadcasts a 1-pixel-wide cut window into a garbage column",
 ]
 LOST = {
+    'conv2d_examples': "output width computed from the input's height",
     'conv2d_vs_torch': "output width computed from the input's height",
 }
 
