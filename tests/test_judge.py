@@ -285,3 +285,17 @@ def test_a_named_mistake_needs_no_pattern(monkeypatch):
     message = verdict(PATTERN_CELL, monkeypatch, "ex02-conv-by-hand",
                       conv2d=lambda x, w, b=None, stride=1, padding=0: conv2d(x, w, b, 1, padding))
     assert "Likely mistake: stride ignored." in message and "Where it goes wrong" not in message
+
+
+def test_the_visible_conv2d_test_catches_a_bias_broadcast_and_names_nothing_wrong(monkeypatch):
+    """`out += b` broadcasts along the last axis: right with one output channel, an error
+    with several. The visible test has a batch with 3 channels, so it catches the bug, and
+    no known mistake explains it, so none is named: the message says where it goes wrong."""
+    from judging import grade_in_process
+    answers = solution_answers("ex02-conv-by-hand")
+    answers["conv2d"] = answers["conv2d"].replace("out += b.reshape(1, -1, 1, 1)", "out += b")
+    assert "out += b\n" in answers["conv2d"]
+    failures = grade_in_process("ex02-conv-by-hand", answers, monkeypatch)
+    visible = failures["conv2d_examples"]
+    assert visible.mistake is None and "could not be broadcast" in visible.message
+    assert "every case with more than one" in visible.message
