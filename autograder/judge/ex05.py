@@ -4,6 +4,7 @@ import numpy as np
 
 from autograder import ex05_probes as probes
 from autograder.judge.ex02 import _t
+from autograder.judge.ex04 import _raised  # a probe's exception, as the message says it
 from autograder.judge.mistakes import Failure, Mistake, Mistakes, both
 
 # The helper modules the test cells import, as the grader loads them.
@@ -263,13 +264,6 @@ DROPOUT_MISTAKES = {
 }
 
 
-def _raised_text(call, raised):
-    if raised["raised"] == "NotImplementedError":
-        return (f"{call} raised NotImplementedError: the function is not written yet. "
-                "Replace `raise NotImplementedError()` with your code.")
-    return f"{call} raised {raised['raised']}: {raised['message']}"
-
-
 def _percent(share):
     return f"{100 * share:.1f}%"
 
@@ -287,9 +281,9 @@ def _dropout_facts(p, x, seen):
         value = seen[key]
         if isinstance(value, dict) and "raised" in value:
             if key == "no_rng":
-                return [f"{_raised_text(calls[key], value)}; without a generator it must make "
+                return [f"{_raised(calls[key], value)}; without a generator it must make "
                         "its own"], ["no-rng"]
-            return [_raised_text(call, value)], []
+            return [_raised(call, value)], []
         wanted = "bool" if key in ("same_seed", "other_seed", "no_rng") else "float"
         if type(value) is not np.ndarray or value.shape != x.shape:
             what = f"shape {value.shape}" if type(value) is np.ndarray else type(value).__name__
