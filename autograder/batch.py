@@ -1,37 +1,31 @@
-"""Grade a folder of submissions in parallel: one process per submission, each with a
-wall-time limit, so that a submission that hangs or crashes costs only its own grade."""
-import json
+"""Grade submissions in parallel on this machine: one forked process per submission, each
+with a wall-time limit, so that a submission that hangs or crashes costs only its own grade.
+(cluster.py does the same on the workers of a dask cluster.)"""
 import multiprocessing
 import multiprocessing.connection
 import os
 import shutil
 import tempfile
 import time
-from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
-
-import psutil
-from tqdm import tqdm
 
 from autograder import worker
 
 
-def _kill_tree(pid):
-    """Stop a grading process and everything it started (its kernel, the student's children)."""
-    try:
-        root = psutil.Process(pid)
-        procs = root.children(recursive=True) + [root]
-    except psutil.NoSuchProcess:
-        return
-    for proc in procs:
-        try:
-            proc.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(procs, timeout=10)
+@dataclass(frozen=True)
+class Job:
+    """One submission to grade, with the digest of its files (for --resume)."""
+    student_id: str
+    folder: Path
+    sha256: str
 
 
-def _scratch_parent():
+class KernelCannotStart(Exception):
+    """The grader cannot start a student's kernel here: the instructor's problem."""
+
+
+def scratch_parent():
     """Where the scratch courses go: in memory (tmpfs) when there is room, because
     nbgrader's gradebook waits for the disk at every commit; else the usual temp folder."""
     shm = Path("/dev/shm")
@@ -43,82 +37,79 @@ def _scratch_parent():
     return None
 
 
-def _collect(template, submission, process, scratch):
-    result_file = Path(scratch) / "result.json"
-    if result_file.is_file():
-        return json.loads(result_file.read_text())
-    return worker.ungraded(template, submission.student_id, "error",
-                           f"the grading process died (exit code {process.exitcode})")
+def prepared_template(assignment, work, isolation):
+    """Generate the assignment in `work` and check that a student's kernel starts here."""
+    worker.preload()   # first: the template's expected values are computed with torch
+    template = worker.prepare_template(assignment, Path(work) / "template")
+    problem = worker.kernel_start_problem(template, isolation, Path(work) / "kernel-check")
+    if problem:
+        raise KernelCannotStart(problem)
+    return template
 
 
-class KernelCannotStart(Exception):
-    """The grader cannot start a student's kernel here: the instructor's problem."""
+class LocalPool:
+    """`jobs` grading processes at a time on this machine.
 
-
-def grade_all(assignment, submissions, feedback_dir, jobs, timeout, isolation, progress=True):
-    """Grade every submission, copying feedback HTML to feedback_dir/STUDENT_ID/.
-
-    Returns (template, results in the order of `submissions`).
+    Forked, not spawned: children start with nbgrader imported and the expected values
+    computed. A process pool of our own rather than dask's LocalCluster: measured on 2
+    cores (benchmarks/cluster.py), it grades as fast and needs no worker processes beside
+    the grading ones.
     """
-    with tempfile.TemporaryDirectory(prefix="autograde-", dir=_scratch_parent()) as work:
-        work = Path(work)
-        worker.preload()   # first: the template's expected values are computed with torch
-        template = worker.prepare_template(assignment, work / "template")
-        problem = worker.kernel_start_problem(template, isolation, work / "kernel-check")
-        if problem:
-            raise KernelCannotStart(problem)
-        results = [None] * len(submissions)
-        pending = deque()
-        for index, submission in enumerate(submissions):
-            if worker.present_notebooks(submission.folder, template):
-                pending.append(index)
-            else:
-                found = sorted(p.name for p in submission.folder.glob("*.ipynb"))
-                expected = ", ".join(f"{n}.ipynb" for n in template["notebooks"])
-                results[index] = worker.ungraded(
-                    template, submission.student_id, "missing",
-                    f"no {expected} in the submission"
-                    + (f" (found: {', '.join(found)})" if found else ""))
 
-        # Fork, not spawn: children start with nbgrader already imported.
+    def __init__(self, assignment, jobs, timeout, isolation):
+        self.assignment, self.jobs, self.timeout, self.isolation = assignment, jobs, timeout, isolation
+        self.slots = jobs
+
+    def __enter__(self):
+        self._work = tempfile.TemporaryDirectory(prefix="autograde-", dir=scratch_parent())
+        self.template = prepared_template(self.assignment, self._work.name, self.isolation)
+        self._running = {}  # sentinel -> (process, job, deadline, scratch)
+        return self
+
+    def __exit__(self, *exc):
+        for process, _, _, _ in self._running.values():  # interrupted: nothing may outlive us
+            worker.kill_tree(process.pid)
+            process.join()
+        self._work.cleanup()
+
+    def grade(self, jobs):
+        """Grade each Job; yield its result as soon as it is done (in any order)."""
+        pending = iter(jobs)
         context = multiprocessing.get_context("fork")
-        running = {}  # sentinel -> (process, index, deadline, scratch)
-        bar = tqdm(total=len(submissions), unit="submission", initial=len(submissions) - len(pending),
-                   disable=None if progress else True)  # None: shown on a terminal only
-        while pending or running:
-            while pending and len(running) < jobs:
-                index = pending.popleft()
-                submission = submissions[index]
-                scratch = work / f"{index:05d}"
+        work = Path(self._work.name)
+        running = self._running
+        exhausted = False
+        while True:
+            while not exhausted and len(running) < self.jobs:
+                job = next(pending, None)
+                if job is None:
+                    exhausted = True
+                    break
+                scratch = work / f"{len(running)}-{time.monotonic_ns()}"
                 process = context.Process(
                     target=worker.run_in_child,
-                    args=(submission.student_id, submission.folder, template, scratch, isolation))
+                    args=(job.student_id, job.folder, self.template, scratch, self.isolation))
                 process.start()
-                running[process.sentinel] = (process, index, time.monotonic() + timeout, scratch)
+                running[process.sentinel] = (process, job, time.monotonic() + self.timeout, scratch)
+            if not running:
+                return
             next_deadline = min(deadline for _, _, deadline, _ in running.values())
             ready = multiprocessing.connection.wait(
                 list(running), timeout=max(0.0, next_deadline - time.monotonic()))
             now = time.monotonic()
             for sentinel in list(running):
-                process, index, deadline, scratch = running[sentinel]
-                submission = submissions[index]
+                process, job, deadline, scratch = running[sentinel]
                 if sentinel in ready:
                     process.join()
-                    results[index] = _collect(template, submission, process, scratch)
+                    result = worker.collect(self.template, job.student_id, scratch,
+                                            f"exit code {process.exitcode}")
                 elif now >= deadline:
-                    _kill_tree(process.pid)
+                    worker.kill_tree(process.pid)
                     process.join()
-                    results[index] = worker.ungraded(
-                        template, submission.student_id, "timeout",
-                        f"grading was stopped after {timeout:g} s (the time limit)")
+                    result = worker.timed_out(self.template, job.student_id, self.timeout)
                 else:
                     continue
-                for html in results[index].pop("feedback", []):
-                    dest = Path(feedback_dir) / submission.student_id
-                    dest.mkdir(parents=True, exist_ok=True)
-                    shutil.copy(html, dest / Path(html).name)
-                shutil.rmtree(scratch, ignore_errors=True)  # 500 students need not fit at once
+                shutil.rmtree(scratch, ignore_errors=True)  # 5,000 students need not fit at once
                 del running[sentinel]
-                bar.update(1)
-        bar.close()
-        return template, results
+                result["submission_sha256"] = job.sha256
+                yield result

@@ -1,16 +1,18 @@
 """Command line of the batch grader:
 
     python -m autograder grade ASSIGNMENT SUBMISSIONS_DIR --out OUT_DIR [--jobs N] [--timeout S]
+                               [--scheduler tcp://HOST:PORT] [--resume]
 """
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from autograder.course import ensure_tools_on_path, known_assignments
-from autograder.sandbox import Cgroups, Limits, bwrap_path, kernel_user
+from autograder.sandbox import Cgroups, Limits, bwrap_path, isolation_settings
 
 # nbformat's validator imports jsonschema, which builds ~40 parsers (1.5 s at every start)
 # when rfc3987-syntax is installed, for IRI format checks that no notebook schema uses.
@@ -41,6 +43,12 @@ def _parser():
                             "(default: bwrap where it works on this machine)")
     grade.add_argument("--memory", type=int, default=2048, metavar="MB",
                        help="memory limit of a student's kernel, in MB (default: 2048)")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="grade on the workers of this dask scheduler (default: this machine, "
+                            "--jobs at a time)")
+    grade.add_argument("--resume", action="store_true",
+                       help="keep the results already in OUT_DIR for unchanged submissions of "
+                            "the same assignment version, and grade only the rest")
     return parser
 
 
@@ -61,60 +69,127 @@ def _check(args):
         raise InstructorError(f"--out '{args.out}' exists and is not a folder")
     if args.memory < 256:
         raise InstructorError("--memory must be at least 256 (MB)")
-    if args.sandbox == "bwrap" and bwrap_path() is None:
+    if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "ucx://", "inproc://")):
+        raise InstructorError(f"--scheduler '{args.scheduler}' is not a dask address "
+                              "(tcp://HOST:PORT)")
+    if args.sandbox == "bwrap" and not args.scheduler and bwrap_path() is None:
         raise InstructorError("--sandbox bwrap: bubblewrap is not installed or cannot run "
                               "here (Debian/Ubuntu: apt-get install bubblewrap)")
 
 
 def _isolation(args):
-    """How students' kernels are confined; warn loudly when they are not."""
+    """How students' kernels are confined here; warn loudly when they are not."""
     sandbox = args.sandbox or ("bwrap" if bwrap_path() else "none")
-    limits = Limits(memory_bytes=args.memory * 1024 ** 2)
     if sandbox == "none":
         print("WARNING: students' code is NOT sandboxed: it runs with your rights and can "
               "read and change your files. Install bubblewrap to isolate it.", file=sys.stderr)
-    probe = Cgroups(f"autograde-probe-{os.getpid()}", limits)
+    probe = Cgroups(f"autograde-probe-{os.getpid()}", Limits(memory_bytes=args.memory * 1024 ** 2))
     probe.remove()
     if not probe.available:
         print("WARNING: no memory or process limit can be set here (needs cgroups and root); "
               "only the time limit applies.", file=sys.stderr)
-    hidden = [args.submissions_dir, args.out, tempfile.gettempdir()]
     # kernels share the cores: more threads each would only make them wait for each other
     threads = max(1, (os.cpu_count() or 1) // args.jobs)
-    user = kernel_user() if sandbox == "bwrap" else None
-    return {"sandbox": sandbox, "limits": limits, "hidden": [str(h) for h in hidden],
-            "threads": threads, "user": user}
+    return isolation_settings(sandbox, args.memory,
+                              [args.submissions_dir, args.out, tempfile.gettempdir()], threads)
+
+
+def _interrupt_on_sigterm():
+    """SIGTERM (a batch system's stop, a shutdown) ends the run as Ctrl-C does: results
+    so far are kept and nothing it started is left running."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
 
 
 def grade_command(args):
     # Imported here so that `--help` and instructor errors answer at once.
-    from autograder.batch import KernelCannotStart, grade_all
-    from autograder.outputs import write_grades_csv, write_results_json
+    from autograder.batch import Job, KernelCannotStart, LocalPool
+    from autograder.cluster import ClusterError, ClusterPool
+    from autograder.course import assignment_version
+    from autograder.outputs import ResultsWriter, read_results
+    from autograder.progress import Progress
     from autograder.report import build_report
-    from autograder.submissions import find_submissions
+    from autograder.submissions import content_hash, find_submissions
+    from autograder.worker import present_notebooks, ungraded
 
     _check(args)
-    isolation = _isolation(args)
     ensure_tools_on_path()
+    version = assignment_version(args.assignment)
+    if args.scheduler:
+        # every worker must sandbox: it says so itself rather than grade unconfined
+        pool = ClusterPool(args.scheduler, args.assignment, version, args.timeout, {
+            "sandbox": args.sandbox or "bwrap", "memory_mb": args.memory,
+            "hidden": [str(args.submissions_dir.resolve()), str(args.out.resolve())]})
+        where = "the dask cluster"
+    else:
+        isolation = _isolation(args)
+        pool = LocalPool(args.assignment, args.jobs, args.timeout, isolation)
+        where = f"the {isolation['sandbox']} sandbox"
     submissions = find_submissions(args.submissions_dir, args.assignment)
     out = args.out
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)   # before the sandbox hides it
+    earlier = read_results(out, args.assignment, version) if args.resume else {}
+    if args.resume and not earlier and (out / "results.json").is_file():
+        print(f"--resume: the results in {out} are of another assignment or another version "
+              "of it (its tests or the grader changed), so every submission is graded again.",
+              file=sys.stderr)
+    _interrupt_on_sigterm()
+    writer = None
     started = time.monotonic()
     try:
-        template, results = grade_all(args.assignment, submissions, out / "feedback",
-                                      jobs=args.jobs, timeout=args.timeout, isolation=isolation)
+        with pool:
+            template = pool.template
+            missing, jobs, kept = [], [], {}
+            for s in submissions:
+                if not present_notebooks(s.folder, template):
+                    missing.append(s)
+                    continue
+                sha = content_hash(s.folder)
+                entry = earlier.get(s.student_id)
+                if entry and entry.get("submission_sha256") == sha:
+                    kept[s.student_id] = entry
+                else:
+                    jobs.append(Job(s.student_id, s.folder, sha))
+            del earlier
+            writer = ResultsWriter(out, args.assignment, version, kept)
+            for s in missing:
+                found = sorted(p.name for p in s.folder.glob("*.ipynb"))
+                expected = ", ".join(f"{n}.ipynb" for n in template["notebooks"])
+                writer.add(ungraded(template, s.student_id, "missing",
+                                    f"no {expected} in the submission"
+                                    + (f" (found: {', '.join(found)})" if found else "")))
+            progress = Progress(len(submissions), initial=len(missing) + len(kept))
+            try:
+                for result in pool.grade(jobs):
+                    writer.add(result)
+                    progress.update()
+            finally:
+                progress.close()
     except KernelCannotStart as error:
-        raise InstructorError(f"a student's kernel cannot start in the {isolation['sandbox']} "
-                              f"sandbox, so nothing was graded: {error}") from None
+        raise InstructorError(f"a student's kernel cannot start in {where}, so nothing was "
+                              f"graded: {error}") from None
+    except ClusterError as error:
+        _stopped(writer, out)
+        raise InstructorError(str(error)) from None
+    except KeyboardInterrupt:
+        _stopped(writer, out)
+        return 130
     seconds = time.monotonic() - started
-    write_grades_csv(results, out / "grades.csv")
-    write_results_json(results, args.assignment, out / "results.json")
-    (out / "report.html").write_text(build_report(results, template, seconds, args.jobs),
-                                     encoding="utf-8")
-    graded = sum(r["status"] == "graded" for r in results)
-    print(f"{graded} of {len(results)} submissions graded in {seconds:.1f} s; "
+    report = build_report(writer.finish(), template, seconds, pool.slots)
+    (out / "report.html").write_text(report, encoding="utf-8")
+    graded = writer.statuses["graded"]
+    print(f"{graded} of {len(submissions)} submissions graded in {seconds:.1f} s "
+          f"({writer.count - len(missing)} graded now, {len(kept)} kept from the earlier run); "
           f"grades in {out / 'grades.csv'}, class report in {out / 'report.html'}")
     return 0
+
+
+def _stopped(writer, out):
+    if writer is not None:
+        writer.close()
+        print(f"Stopped after grading {writer.count} submissions; they are in {out}. Run the "
+              "same command with --resume to grade the rest.", file=sys.stderr)
 
 
 def main(argv=None):

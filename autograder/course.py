@@ -1,4 +1,5 @@
 """Where the course keeps its assignments, and how nbgrader is configured for a folder."""
+import hashlib
 import os
 import shutil
 import sys
@@ -7,7 +8,8 @@ from pathlib import Path
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE.parent
 SOURCE_DIR = REPO_ROOT / "solutions"
 COURSE_CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"
 
@@ -54,3 +56,21 @@ def copy_assignment_source(assignment, course_root):
     shutil.copytree(SOURCE_DIR / assignment, dest, symlinks=False,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     return dest
+
+
+def _tree_files(folder):
+    return sorted(p for p in Path(folder).rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts
+                  and ".ipynb_checkpoints" not in p.parts)
+
+
+def assignment_version(assignment):
+    """A digest of everything that decides this assignment's grades: its source folder
+    (tests, points, helpers) and the grader's own code. `--resume` keeps a result only
+    when it is unchanged, and every machine of a cluster must agree on it."""
+    digest = hashlib.sha256()
+    for root in (SOURCE_DIR / assignment, PACKAGE):
+        for path in _tree_files(root):
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]

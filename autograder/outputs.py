@@ -1,10 +1,27 @@
-"""What the batch grader writes: grades.csv and results.json (feedback HTML is copied
-as submissions finish; the class report is in report.py)."""
+"""What the batch grader writes into OUT_DIR: grades.csv, results.json and the feedback
+HTML, row by row as submissions finish (the class report is in report.py).
+
+results.json is written as it grows, one student per line, so that an interrupted batch
+leaves every finished result readable and `--resume` can tell what is done:
+
+    {"assignment": "...", "assignment_version": "...", "students": {
+    "alice": {...},
+    "bob": {...}
+    }}
+
+Until the batch ends the closing line is missing; at the end both files are rewritten in
+student order, so that a resumed batch leaves the same files as one that ran through.
+"""
 import csv
 import json
+import os
+import shutil
+from collections import Counter
 from pathlib import Path
 
 GRADES_COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
+RESULTS = "results.json"
+GRADES = "grades.csv"
 
 
 def number(value):
@@ -12,33 +29,173 @@ def number(value):
     return int(value) if float(value).is_integer() else round(float(value), 4)
 
 
-def write_grades_csv(results, path):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
+def student_entry(result):
+    """A result as results.json keeps it: per test cell grade_id, points, max_points,
+    passed, message, and the known mistake the grader named ({"id", "name"} or null)."""
+    return {
+        "status": result["status"],
+        "score": number(result["score"]),
+        "max_score": number(result["max_score"]),
+        "message": result.get("message", ""),
+        "submission_sha256": result.get("submission_sha256"),
+        "tests": [
+            {"grade_id": t["grade_id"], "notebook": t["notebook"],
+             "points": number(t["points"]), "max_points": number(t["max_points"]),
+             "passed": t["passed"], "message": t["message"], "mistake": t.get("mistake")}
+            for t in result["tests"]
+        ],
+    }
+
+
+def as_result(student_id, assignment, entry):
+    """The other way: a results.json entry as the result the grader made."""
+    return {"student_id": student_id, "assignment": assignment, **entry}
+
+
+def _header(assignment, version):
+    return (json.dumps({"assignment": assignment, "assignment_version": version})[:-1]
+            + ', "students": {\n')
+
+
+def _read_header(line):
+    """{"assignment", "assignment_version"} from results.json's first line, or None."""
+    try:
+        return json.loads(line.rstrip().removesuffix(', "students": {') + "}")
+    except json.JSONDecodeError:
+        return None
+
+
+def _student_line(student_id, entry):
+    return json.dumps({student_id: entry}, ensure_ascii=False)[1:-1]
+
+
+def _grades_row(writer, student_id, assignment, entry):
+    writer.writerow([student_id, assignment, entry["score"], entry["max_score"], entry["status"]])
+
+
+def read_results(out_dir, assignment, version):
+    """{student_id: entry} of the results already in OUT_DIR/results.json for this
+    assignment and version, finished or not (a line cut short by a crash is left out)."""
+    path = Path(out_dir) / RESULTS
+    if not path.is_file():
+        return {}
+    found = {}
+    with open(path, encoding="utf-8") as f:
+        if _read_header(f.readline()) != {"assignment": assignment, "assignment_version": version}:
+            return {}
+        for line in f:
+            try:
+                found.update(json.loads("{" + line.rstrip().rstrip(",") + "}"))
+            except json.JSONDecodeError:
+                continue  # the closing line, or a line cut short
+    return found
+
+
+class ResultsWriter:
+    """Appends each finished result to OUT_DIR (feedback first, then its results.json line,
+    then its grades.csv row, each flushed), and rewrites both files in order at the end.
+
+    Only student ids and file offsets stay in memory, so 5,000 students cost no more
+    than 50. The files are created at the first result: a batch that stops before any
+    (an instructor error) leaves OUT_DIR as it was.
+    """
+
+    def __init__(self, out_dir, assignment, version, kept=None):
+        self.out = Path(out_dir)
+        self.assignment = assignment
+        self.version = version
+        self.kept = dict(kept or {})   # entries carried over by --resume
+        self.count = 0                 # results added by this run
+        self.statuses = Counter()      # of every row written, kept ones included
+        self._results = self._grades = None
+
+    def _open(self):
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._results = open(self.out / RESULTS, "w", encoding="utf-8")
+        self._grades = open(self.out / GRADES, "w", newline="", encoding="utf-8")
+        self._csv = csv.writer(self._grades)
+        self._results.write(_header(self.assignment, self.version))
+        self._csv.writerow(GRADES_COLUMNS)
+        self._written = 0
+        for student_id, entry in self.kept.items():
+            self._append(student_id, entry)
+        self.kept = {}
+
+    def _append(self, student_id, entry):
+        self._results.write(("" if self._written == 0 else ",\n") + _student_line(student_id, entry))
+        _grades_row(self._csv, student_id, self.assignment, entry)
+        self.statuses[entry["status"]] += 1
+        self._results.flush()
+        self._grades.flush()
+        self._written += 1
+
+    def add(self, result):
+        """Write one finished result: its feedback files, then its rows."""
+        if self._results is None:
+            self._open()
+        feedback = result.pop("feedback", {})
+        if feedback:
+            folder = self.out / "feedback" / result["student_id"]
+            shutil.rmtree(folder, ignore_errors=True)   # no page left from an earlier run
+            folder.mkdir(parents=True)
+            for name, text in feedback.items():
+                (folder / name).write_text(text, encoding="utf-8")
+        self._append(result["student_id"], student_entry(result))
+        self.count += 1
+
+    def close(self):
+        if self._results is not None:
+            self._results.close()
+            self._grades.close()
+
+    def finish(self):
+        """Close the files and rewrite them sorted by student id; return the results'
+        entries in that order, read back one at a time (for the class report)."""
+        if self._results is None:
+            self._open()
+        self._results.write("\n}}\n")
+        self.close()
+        _sort(self.out, self.assignment, self.version)
+        return iter_results(self.out)
+
+
+def _sort(out, assignment, version):
+    """Rewrite results.json and grades.csv in student order, from offsets, not a copy in
+    memory; a student graded twice (never, but a crash between two writes) keeps the last."""
+    path = out / RESULTS
+    offsets = {}
+    with open(path, "rb") as f:
+        f.readline()
+        while True:
+            start = f.tell()
+            line = f.readline()
+            if not line or line.startswith(b"}}"):
+                break
+            student_id = next(iter(json.loads(b"{" + line.rstrip().rstrip(b",") + b"}")))
+            offsets[student_id] = (start, len(line))
+    tmp_results, tmp_grades = out / (RESULTS + ".tmp"), out / (GRADES + ".tmp")
+    with open(path, "rb") as source, open(tmp_results, "w", encoding="utf-8") as results, \
+            open(tmp_grades, "w", newline="", encoding="utf-8") as grades:
+        writer = csv.writer(grades)
         writer.writerow(GRADES_COLUMNS)
-        for r in results:
-            writer.writerow([r["student_id"], r["assignment"], number(r["score"]),
-                             number(r["max_score"]), r["status"]])
+        results.write(_header(assignment, version))
+        for index, student_id in enumerate(sorted(offsets)):
+            start, length = offsets[student_id]
+            source.seek(start)
+            line = source.read(length).decode("utf-8").rstrip().rstrip(",")
+            results.write(("" if index == 0 else ",\n") + line)
+            _grades_row(writer, student_id, assignment, json.loads("{" + line + "}")[student_id])
+        results.write("\n}}\n")
+    os.replace(tmp_grades, out / GRADES)
+    os.replace(tmp_results, path)
 
 
-def write_results_json(results, assignment, path):
-    """Per student, per test cell: grade_id, points, max_points, passed, message, and the
-    known mistake the grader named ({"id", "name"} or null)."""
-    students = {}
-    for r in results:
-        students[r["student_id"]] = {
-            "status": r["status"],
-            "score": number(r["score"]),
-            "max_score": number(r["max_score"]),
-            "message": r.get("message", ""),
-            "tests": [
-                {"grade_id": t["grade_id"], "notebook": t["notebook"],
-                 "points": number(t["points"]), "max_points": number(t["max_points"]),
-                 "passed": t["passed"], "message": t["message"], "mistake": t.get("mistake")}
-                for t in r["tests"]
-            ],
-        }
-    Path(path).write_text(
-        json.dumps({"assignment": assignment, "students": students}, indent=2,
-                   ensure_ascii=False) + "\n",
-        encoding="utf-8")
+def iter_results(out_dir):
+    """Each result of a finished results.json, one at a time, as the grader made it."""
+    with open(Path(out_dir) / RESULTS, encoding="utf-8") as f:
+        assignment = _read_header(f.readline())["assignment"]
+        for line in f:
+            if line.startswith("}}"):
+                break
+            ((student_id, entry),) = json.loads("{" + line.rstrip().rstrip(",") + "}").items()
+            yield as_result(student_id, assignment, entry)

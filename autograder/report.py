@@ -48,21 +48,57 @@ def _td(value, numeric=False):
         f"<td>{html.escape(str(value))}</td>"
 
 
+class _ClassTally:
+    """What the report shows, counted one result at a time (5,000 students are never all
+    in memory): statuses, scores, failures per test, and the named mistakes."""
+
+    def __init__(self):
+        self.count = 0
+        self.statuses = Counter()
+        self.scores = []
+        self.failed = Counter()
+        self.students_with, self.names, self.example = Counter(), {}, {}
+        self.where = defaultdict(set)
+        self.problems = []
+
+    def add(self, r):
+        self.count += 1
+        self.statuses[r["status"]] += 1
+        if r["status"] != "graded":
+            self.problems.append((r["student_id"], r["status"], r.get("message", "")))
+            return
+        self.scores.append(r["score"])
+        seen = set()
+        for t in r["tests"]:
+            if not t["passed"]:
+                self.failed[t["grade_id"]] += 1
+            mistake = t.get("mistake")
+            if mistake:   # named by the grader, as data: counted by its id
+                seen.add(mistake["id"])
+                self.names[mistake["id"]] = mistake["name"]
+                self.where[mistake["id"]].add(t["grade_id"])
+                self.example.setdefault(mistake["id"], t["message"])
+        self.students_with.update(seen)
+
+
 def build_report(results, template, seconds, jobs):
+    """The class report of `results` (any iterable, read once)."""
     e = html.escape
-    graded = [r for r in results if r["status"] == "graded"]
-    statuses = Counter(r["status"] for r in results)
-    scores = [r["score"] for r in graded]
+    tally = _ClassTally()
+    for r in results:
+        tally.add(r)
+    scores = tally.scores
+    graded = len(scores)
     max_score = template["max_score"]
     parts = [f"<h1>Class report: {e(template['assignment'])}</h1>"]
 
-    summary = [f"{len(results)} submissions: "
-               + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) + "."]
+    summary = [f"{tally.count} submissions: "
+               + ", ".join(f"{n} {s}" for s, n in sorted(tally.statuses.items())) + "."]
     if scores:
         summary.append(f"Mean score {statistics.mean(scores):.1f}, median "
                        f"{number(statistics.median(scores))}, out of {number(max_score)}.")
     summary.append(f"Graded in {seconds:.1f} s with {jobs} parallel jobs "
-                   f"({seconds / max(1, len(results)):.2f} s per submission).")
+                   f"({seconds / max(1, tally.count):.2f} s per submission).")
     parts.append("<p>" + " ".join(e(s) for s in summary) + "</p>")
 
     if scores:
@@ -72,40 +108,26 @@ def build_report(results, template, seconds, jobs):
     parts.append("<h2>Tests</h2>")
     rows = []
     for test in template["tests"]:
-        failed = sum(1 for r in graded for t in r["tests"]
-                     if t["grade_id"] == test["grade_id"] and not t["passed"])
-        rate = failed / len(graded) if graded else 0.0
+        failed = tally.failed[test["grade_id"]]
+        rate = failed / graded if graded else 0.0
         rows.append([_td(test["grade_id"]), _td(number(test["max_points"]), True),
-                     _td(f"{failed} / {len(graded)}", True), _td(f"{rate:.0%}", True),
+                     _td(f"{failed} / {graded}", True), _td(f"{rate:.0%}", True),
                      f'<td><div class="bar" style="width:{rate * 10:.2f}rem"></div></td>'])
     parts.append(_table(["test", "points", "failed", "failure rate", ""], rows))
 
     parts.append("<h2>Most common diagnosed mistakes</h2>")
-    students_with, names, example = Counter(), {}, {}
-    where = defaultdict(set)
-    for r in graded:
-        seen = set()
-        for t in r["tests"]:
-            mistake = t.get("mistake")
-            if mistake:   # named by the grader, as data: counted by its id
-                seen.add(mistake["id"])
-                names[mistake["id"]] = mistake["name"]
-                where[mistake["id"]].add(t["grade_id"])
-                example.setdefault(mistake["id"], t["message"])
-        students_with.update(seen)
-    if students_with:
-        rows = [[_td(names[key]), _td(count, True), _td(", ".join(sorted(where[key]))),
-                 _td(example[key])]
-                for key, count in sorted(students_with.items(), key=lambda item: (-item[1], item[0]))]
+    if tally.students_with:
+        rows = [[_td(tally.names[key]), _td(count, True), _td(", ".join(sorted(tally.where[key]))),
+                 _td(tally.example[key])]
+                for key, count in sorted(tally.students_with.items(),
+                                         key=lambda item: (-item[1], item[0]))]
         parts.append(_table(["mistake", "students", "seen in tests", "one message"], rows))
     else:
         parts.append('<p class="muted">No known mistake was diagnosed.</p>')
 
-    problems = [r for r in results if r["status"] != "graded"]
     parts.append("<h2>Submissions not graded</h2>")
-    if problems:
-        rows = [[_td(r["student_id"]), _td(r["status"]), _td(r.get("message", ""))]
-                for r in problems]
+    if tally.problems:
+        rows = [[_td(student), _td(status), _td(message)] for student, status, message in tally.problems]
         parts.append(_table(["student", "status", "why"], rows))
     else:
         parts.append('<p class="muted">Every submission was graded.</p>')

@@ -69,6 +69,14 @@ def kernel_user():
     return None
 
 
+def isolation_settings(sandbox, memory_mb, hidden, threads):
+    """How a grading machine confines its students' kernels: `sandbox` "bwrap" or "none",
+    a memory limit, the folders hidden from them, and the threads each may use."""
+    return {"sandbox": sandbox, "limits": Limits(memory_bytes=memory_mb * 1024 ** 2),
+            "hidden": [str(h) for h in hidden], "threads": threads,
+            "user": kernel_user() if sandbox == "bwrap" else None}
+
+
 def hand_over(folders, user):
     """Give the kernel's user (uid, gid) these folders and everything in them."""
     for folder in map(Path, folders):

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -22,11 +23,11 @@ from traitlets.config import Config
 from autograder import judge, sandbox
 from autograder.cached_templates import CachedTemplatesHTMLExporter
 from autograder.preprocessors.judge_answers import MISTAKE_KEY
-from autograder.course import (REPO_ROOT, WITHHELD_LIBRARIES, copy_assignment_source,
-                               nbgrader_config)
+from autograder.submissions import student_files
+from autograder.course import (REPO_ROOT, SOURCE_DIR, WITHHELD_LIBRARIES,
+                               copy_assignment_source, nbgrader_config)
 
 STUDENT = "student"  # the id inside every scratch course
-NOT_COPIED = shutil.ignore_patterns(".*", "__pycache__")
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2  # a bigger "notebook" is not a student's work
 
 
@@ -53,6 +54,22 @@ def preload():
     torch.set_num_threads(1)
 
 
+def assignment_plan(assignment):
+    """What a grading run must know of an assignment before any submission is graded: its
+    notebooks, its test cells with their points, and the highest score."""
+    tests = []
+    notebooks = sorted(p.stem for p in (SOURCE_DIR / assignment).glob("*.ipynb"))
+    for name in notebooks:
+        nb = nbformat.read(SOURCE_DIR / assignment / f"{name}.ipynb", as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and cell.cell_type == "code":
+                tests.append({"notebook": name, "grade_id": meta["grade_id"],
+                              "max_points": float(meta["points"])})
+    return {"assignment": assignment, "notebooks": notebooks, "tests": tests,
+            "max_score": sum(t["max_points"] for t in tests)}
+
+
 def prepare_template(assignment, root):
     """Generate the assignment once in `root`; return what every grading run needs."""
     root = Path(root)
@@ -63,24 +80,12 @@ def prepare_template(assignment, root):
         raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result.get('error', '')}")
     for source in (root / "solutions" / assignment).glob("*.ipynb"):
         judge.prepare(assignment, nbformat.read(source, as_version=4))  # shared by every fork
-    tests = []
-    notebooks = sorted(p.stem for p in (root / "exercises" / assignment).glob("*.ipynb"))
-    for name in notebooks:
-        nb = nbformat.read(root / "exercises" / assignment / f"{name}.ipynb", as_version=4)
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("grade") and cell.cell_type == "code":
-                tests.append({"notebook": name, "grade_id": meta["grade_id"],
-                              "max_points": float(meta["points"])})
     (root / "compiled-templates").mkdir()
     return {
+        **assignment_plan(assignment),
         "root": str(root),
         "compiled_templates": str(root / "compiled-templates"),
-        "assignment": assignment,
         "course_id": config.CourseDirectory.course_id,
-        "notebooks": notebooks,
-        "tests": tests,
-        "max_score": sum(t["max_points"] for t in tests),
     }
 
 
@@ -89,11 +94,11 @@ def present_notebooks(folder, template):
 
 
 def _copy_submission(folder, dest):
-    """The student's files, without links (a link could point at anything on this machine)."""
-    def ignore(directory, names):
-        skipped = set(NOT_COPIED(directory, names))
-        return skipped | {n for n in names if os.path.islink(os.path.join(directory, n))}
-    shutil.copytree(folder, dest, ignore=ignore)
+    """The student's files (see `student_files`: no links, nothing hidden)."""
+    dest.mkdir(parents=True)
+    for relative in student_files(folder):
+        (dest / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(folder) / relative, dest / relative)
 
 
 def _failure_messages(autograded_notebook):
@@ -251,6 +256,36 @@ def grade(student_id, folder, template, scratch, isolation):
     return result
 
 
+def kill_tree(pid):
+    """Stop a grading process and everything it started (its kernel, the student's children)."""
+    try:
+        root = psutil.Process(pid)
+        procs = root.children(recursive=True) + [root]
+    except psutil.NoSuchProcess:
+        return
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
+    psutil.wait_procs(procs, timeout=10)
+
+
+def timed_out(template, student_id, timeout):
+    return ungraded(template, student_id, "timeout",
+                    f"grading was stopped after {timeout:g} s (the time limit)")
+
+
+def collect(template, student_id, scratch, how_it_ended):
+    """The result a grading process left in `scratch`, its feedback pages read in
+    ({file name: HTML}), so that it can travel to another machine."""
+    result_file = Path(scratch) / "result.json"
+    if not result_file.is_file():
+        return ungraded(template, student_id, "error", f"the grading process died ({how_it_ended})")
+    result = json.loads(result_file.read_text())
+    result["feedback"] = {Path(p).name: Path(p).read_text(encoding="utf-8")
+                          for p in result.get("feedback", [])}
+    return result
+
+
 def run_in_child(student_id, folder, template, scratch, isolation):
     """Entry point of a grading process: its output goes to a log, its result to JSON."""
     scratch = Path(scratch)
@@ -268,3 +303,29 @@ def run_in_child(student_id, folder, template, scratch, isolation):
             with contextlib.suppress(psutil.NoSuchProcess):
                 child.kill()
     (scratch / "result.json").write_text(json.dumps(result))
+
+
+def grade_in_fork(student_id, folder, template, scratch, isolation, timeout):
+    """Grade one submission in a forked process within `timeout` seconds, for a caller
+    that grades one at a time (a dask task). os.fork rather than multiprocessing: dask's
+    worker processes are daemons, and multiprocessing lets no daemon have children."""
+    pid = os.fork()
+    if pid == 0:  # the child: grade, and leave without running the parent's exit handlers
+        code = 1
+        try:
+            run_in_child(student_id, folder, template, scratch, isolation)
+            code = 0
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return collect(template, student_id, scratch,
+                           f"exit code {os.waitstatus_to_exitcode(status)}")
+        if time.monotonic() >= deadline:
+            kill_tree(pid)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+            return timed_out(template, student_id, timeout)
+        time.sleep(0.05)
