@@ -107,7 +107,7 @@ def grade_command(args):
     from autograder.batch import Job, KernelCannotStart, LocalPool
     from autograder.cluster import ClusterError, ClusterPool
     from autograder.course import assignment_version
-    from autograder.outputs import ResultsWriter, read_results
+    from autograder.outputs import ResultsWriter, earlier_results
     from autograder.progress import Progress
     from autograder.report import build_report
     from autograder.submissions import content_hash, find_submissions
@@ -129,7 +129,7 @@ def grade_command(args):
     submissions = find_submissions(args.submissions_dir, args.assignment)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)   # before the sandbox hides it
-    earlier = read_results(out, args.assignment, version) if args.resume else {}
+    earlier = earlier_results(out, args.assignment, version) if args.resume else {}
     if args.resume and not earlier and (out / "results.json").is_file():
         print(f"--resume: the results in {out} are of another assignment or another version "
               "of it (its tests or the grader changed), so every submission is graded again.",
@@ -140,15 +140,14 @@ def grade_command(args):
     try:
         with pool:
             template = pool.template
-            missing, jobs, kept = [], [], {}
+            missing, jobs, kept = [], [], set()
             for s in submissions:
                 if not present_notebooks(s.folder, template):
                     missing.append(s)
                     continue
                 sha = content_hash(s.folder)
-                entry = earlier.get(s.student_id)
-                if entry and entry.get("submission_sha256") == sha:
-                    kept[s.student_id] = entry
+                if earlier.get(s.student_id) == sha:
+                    kept.add(s.student_id)
                 else:
                     jobs.append(Job(s.student_id, s.folder, sha))
             del earlier

@@ -104,24 +104,20 @@ class ClusterPool:
         in_flight = as_completed(loop=self.client.loop)
         by_key = {}
 
-        def submit_next():
-            for job in pending:
+        def fill():   # up to two tasks per worker thread; a submission too big to send is said at once
+            while len(by_key) < 2 * self.slots:
+                job = next(pending, None)
+                if job is None:
+                    return
                 future = self._submit(job)
                 if future is None:
-                    return job
+                    yield self._too_big(job)
+                    continue
                 by_key[future.key] = job
                 self._futures.append(future)
                 in_flight.add(future)
-                return None
-            return None
 
-        too_big = []
-        for _ in range(2 * self.slots):
-            job = submit_next()
-            if job is not None:
-                too_big.append(job)
-        for job in too_big:
-            yield self._too_big(job)
+        yield from fill()
         for future in in_flight:
             job = by_key.pop(future.key)
             self._futures.remove(future)
@@ -134,17 +130,14 @@ class ClusterPool:
                     "submission died while grading it, so it was not graded")
             except FutureCancelledError:
                 raise ClusterError("the cluster cancelled a grading task") from None
-            except Exception as error:  # a fault of dask's
+            except Exception as error:  # a fault of dask's, or of the grader on a worker
                 raise ClusterError(f"grading {job.student_id} failed on the cluster: "
                                    f"{type(error).__name__}: {error}") from None
             if "worker_cannot_grade" in result:
                 raise ClusterError(result["worker_cannot_grade"])
             result["submission_sha256"] = job.sha256
             yield result
-            job = submit_next()
-            while job is not None:  # too big to send: said at once, and the next one sent
-                yield self._too_big(job)
-                job = submit_next()
+            yield from fill()
 
     def _too_big(self, job):
         result = worker.ungraded(self.template, job.student_id, "error",

@@ -73,22 +73,28 @@ def _grades_row(writer, student_id, assignment, entry):
     writer.writerow([student_id, assignment, entry["score"], entry["max_score"], entry["status"]])
 
 
-def read_results(out_dir, assignment, version):
-    """{student_id: entry} of the results already in OUT_DIR/results.json for this
-    assignment and version, finished or not (a line cut short by a crash is left out)."""
+def _entries(path):
+    """(student_id, entry) of each complete line of a results.json, finished or not."""
+    with open(path, encoding="utf-8") as f:
+        f.readline()
+        for line in f:
+            try:
+                ((student_id, entry),) = json.loads("{" + line.rstrip().rstrip(",") + "}").items()
+            except (json.JSONDecodeError, ValueError):
+                continue  # the closing line, or a line cut short by a crash
+            yield student_id, entry
+
+
+def earlier_results(out_dir, assignment, version):
+    """{student_id: submission_sha256} of the results already in OUT_DIR/results.json for
+    this assignment and version; {} when there are none or they are of another version."""
     path = Path(out_dir) / RESULTS
     if not path.is_file():
         return {}
-    found = {}
     with open(path, encoding="utf-8") as f:
         if _read_header(f.readline()) != {"assignment": assignment, "assignment_version": version}:
             return {}
-        for line in f:
-            try:
-                found.update(json.loads("{" + line.rstrip().rstrip(",") + "}"))
-            except json.JSONDecodeError:
-                continue  # the closing line, or a line cut short
-    return found
+    return {student_id: entry.get("submission_sha256") for student_id, entry in _entries(path)}
 
 
 class ResultsWriter:
@@ -100,26 +106,32 @@ class ResultsWriter:
     (an instructor error) leaves OUT_DIR as it was.
     """
 
-    def __init__(self, out_dir, assignment, version, kept=None):
+    def __init__(self, out_dir, assignment, version, kept=()):
         self.out = Path(out_dir)
         self.assignment = assignment
         self.version = version
-        self.kept = dict(kept or {})   # entries carried over by --resume
+        self.kept = set(kept)   # students whose earlier result --resume carries over
         self.count = 0                 # results added by this run
         self.statuses = Counter()      # of every row written, kept ones included
         self._results = self._grades = None
 
     def _open(self):
         self.out.mkdir(parents=True, exist_ok=True)
+        earlier = self.out / (RESULTS + ".earlier")
+        if self.kept:
+            os.replace(self.out / RESULTS, earlier)
         self._results = open(self.out / RESULTS, "w", encoding="utf-8")
         self._grades = open(self.out / GRADES, "w", newline="", encoding="utf-8")
         self._csv = csv.writer(self._grades)
         self._results.write(_header(self.assignment, self.version))
         self._csv.writerow(GRADES_COLUMNS)
         self._written = 0
-        for student_id, entry in self.kept.items():
-            self._append(student_id, entry)
-        self.kept = {}
+        if self.kept:   # copied a line at a time: the earlier results are never all in memory
+            for student_id, entry in _entries(earlier):
+                if student_id in self.kept:
+                    self._append(student_id, entry)
+            earlier.unlink()
+        self.kept = set()
 
     def _append(self, student_id, entry):
         self._results.write(("" if self._written == 0 else ",\n") + _student_line(student_id, entry))
@@ -192,10 +204,8 @@ def _sort(out, assignment, version):
 
 def iter_results(out_dir):
     """Each result of a finished results.json, one at a time, as the grader made it."""
-    with open(Path(out_dir) / RESULTS, encoding="utf-8") as f:
+    path = Path(out_dir) / RESULTS
+    with open(path, encoding="utf-8") as f:
         assignment = _read_header(f.readline())["assignment"]
-        for line in f:
-            if line.startswith("}}"):
-                break
-            ((student_id, entry),) = json.loads("{" + line.rstrip().rstrip(",") + "}").items()
-            yield as_result(student_id, assignment, entry)
+    for student_id, entry in _entries(path):
+        yield as_result(student_id, assignment, entry)

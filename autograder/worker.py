@@ -305,14 +305,26 @@ def run_in_child(student_id, folder, template, scratch, isolation):
     (scratch / "result.json").write_text(json.dumps(result))
 
 
+def _die_with(parent):
+    """Be killed when the parent dies (a worker killed mid-task must not leave its grading,
+    and the student's kernel under it, running with nobody to stop them at the time limit)."""
+    import ctypes
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, 9)  # SIGKILL
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
 def grade_in_fork(student_id, folder, template, scratch, isolation, timeout):
     """Grade one submission in a forked process within `timeout` seconds, for a caller
     that grades one at a time (a dask task). os.fork rather than multiprocessing: dask's
     worker processes are daemons, and multiprocessing lets no daemon have children."""
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: grade, and leave without running the parent's exit handlers
         code = 1
         try:
+            _die_with(parent)
             run_in_child(student_id, folder, template, scratch, isolation)
             code = 0
         finally:
