@@ -178,8 +178,10 @@ def grade_command(args):
     report = build_report(writer.finish(), template, seconds, pool.slots)
     (out / "report.html").write_text(report, encoding="utf-8")
     graded = writer.statuses["graded"]
-    print(f"{graded} of {len(submissions)} submissions graded in {seconds:.1f} s "
-          f"({writer.count - len(missing)} graded now, {len(kept)} kept from the earlier run); "
+    now = f"{writer.count - len(missing)} graded now"
+    if args.resume:
+        now += f", {len(kept)} kept from the earlier run"
+    print(f"{graded} of {len(submissions)} submissions graded in {seconds:.1f} s ({now}); "
           f"grades in {out / 'grades.csv'}, class report in {out / 'report.html'}")
     return 0
 

@@ -3,12 +3,15 @@ solution, the released notebook, one submission per named mistake, and broken on
 import csv
 import json
 import shutil
+import subprocess
+import time
 from html import escape as html_escape
 
+import psutil
 import pytest
 
-from conftest import PYTHON, is_external, loaded_urls, run
-from samples import SAMPLES, make_submission, points_of, sample, solution_answers, total_points
+from conftest import ENV, PYTHON, is_external, loaded_urls, run
+from samples import REPO, SAMPLES, make_submission, points_of, sample, solution_answers, total_points
 
 ASSIGNMENTS = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
 MISTAKES = [(a, p.stem) for a in ASSIGNMENTS for p in sorted((SAMPLES / a).glob("*.py"))]
@@ -152,6 +155,33 @@ def test_nbgraders_submitted_layout_is_accepted(tmp_path):
     make_submission(ASSIGNMENT, folder, solution_answers(ASSIGNMENT))
     grade(ASSIGNMENT, tmp_path / "course", tmp_path / "out")
     assert "alice,ex01-shapes-and-counts,14,14,graded" in (tmp_path / "out" / "grades.csv").read_text()
+
+
+def test_a_batch_stopped_by_sigterm_leaves_nothing_running_and_resumes(graded, submissions, tmp_path):
+    """A batch system's stop (SIGTERM) mid-batch: the results so far stay, no grading
+    process or kernel outlives the grader, and --resume grades only the rest."""
+    out = tmp_path / "out"
+    batch = psutil.Popen([PYTHON, "-m", "autograder", "grade", ASSIGNMENT, str(submissions),
+                          "--out", str(out), "--jobs", "2", "--timeout", "300"],
+                         cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not ((out / "grades.csv").is_file() and len((out / "grades.csv").read_text().splitlines()) >= 4):
+        assert time.monotonic() < deadline and batch.poll() is None
+        time.sleep(0.1)
+    children = batch.children(recursive=True)
+    assert children   # grading processes, their kernels
+    batch.terminate()
+    _, stderr = batch.communicate(timeout=120)
+    assert batch.returncode == 130 and "--resume" in stderr
+    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    with open(out / "grades.csv", newline="") as f:
+        first = sum(row["status"] != "missing" for row in csv.DictReader(f))  # missing: found again
+    to_grade = sum(row["status"] != "missing" for row in graded[2].values())
+    assert 1 <= first < to_grade
+
+    done = grade(ASSIGNMENT, submissions, out, "--resume")
+    assert f"{to_grade - first} graded now, {first} kept" in done.stdout
+    assert (out / "grades.csv").read_text() == (graded[0] / "grades.csv").read_text()
 
 
 @pytest.mark.parametrize("args, message", [
