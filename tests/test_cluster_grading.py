@@ -18,6 +18,7 @@ from samples import REPO, make_submission, sample, solution_answers
 ASSIGNMENT = "ex01-shapes-and-counts"
 DASK = os.path.join(os.path.dirname(PYTHON), "dask")
 CLUSTER_ENV = {**ENV, "PYTHONPATH": str(REPO)}   # README: the course's folder on PYTHONPATH
+ALLOWED_FAILURES = 1   # worker deaths a task survives (dask's default is 3: fewer kills here)
 SLOW = "\n\nimport time\ntime.sleep({seconds})  # a student's slow cell"
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None,
@@ -44,7 +45,8 @@ class Cluster:
         self.processes = [subprocess.Popen(
             [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
              "--scheduler-file", str(self.scheduler_file)],
-            cwd=folder, env=CLUSTER_ENV, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=folder, env={**CLUSTER_ENV, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES":
+                                 str(ALLOWED_FAILURES)}, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)]
         _wait_for(self.scheduler_file.is_file, 60, "the scheduler")
         self.address = json.loads(self.scheduler_file.read_text())["address"]
@@ -119,6 +121,14 @@ def grade(submissions, out, *extra, check=True):
                 "--out", str(out), "--timeout", "300", *extra], check=check)
 
 
+def start_on(cluster, folder, out):
+    """A batch on the cluster, running in the background."""
+    return subprocess.Popen(
+        [PYTHON, "-m", "autograder", "grade", ASSIGNMENT, str(folder), "--out", str(out),
+         "--timeout", "300", "--scheduler", cluster.address],
+        cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def grades_of(out):
     return (out / "grades.csv").read_text()
 
@@ -147,40 +157,62 @@ def test_a_cluster_gives_the_grades_and_feedback_of_local_grading(cluster, local
     assert "6 graded now)" in done.stdout
 
 
+def kill_a_worker_grading(cluster, students):
+    """SIGKILL the worker that grades one of `students`, 5 s into its task; return the keys
+    it was running."""
+    def grading_one():
+        busy = [w for w, keys in cluster.client.processing().items()
+                if any(str(k).endswith(tuple(f"-{s}" for s in students)) for k in keys)]
+        return busy[0] if busy else None
+    victim = _wait_for(grading_one, 120, f"a task of {students} to start")
+    time.sleep(5)   # well inside its grading: the kernel is running the student's cells
+    killed = cluster.client.processing()[victim]
+    os.kill(cluster.worker_pids()[victim], signal.SIGKILL)
+    _wait_for(lambda: victim not in cluster.client.processing(), 60, "the scheduler to see it")
+    return killed
+
+
 def test_a_worker_killed_mid_task_costs_no_grade(cluster, local_grades, tmp_path):
     folder = tmp_path / "class"
     make_class(folder, cluster.address, slow=15)
     out = tmp_path / "out"
-    batch = subprocess.Popen(
-        [PYTHON, "-m", "autograder", "grade", ASSIGNMENT, str(folder), "--out", str(out),
-         "--timeout", "300", "--scheduler", cluster.address],
-        cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    def grading_a_slow_one():
-        busy = [w for w, keys in cluster.client.processing().items()
-                if any(str(k).endswith(("-right", "-conv_bias_forgotten")) for k in keys)]
-        return busy[0] if busy else None
-    victim = _wait_for(grading_a_slow_one, 120, "a slow submission's task to start")
-    time.sleep(5)   # well inside its grading: the kernel is running the student's cells
-    killed = cluster.client.processing()[victim]
+    batch = start_on(cluster, folder, out)
     started = cluster.transitions("processing")
-    os.kill(cluster.worker_pids()[victim], signal.SIGKILL)
+    killed = kill_a_worker_grading(cluster, ["right", "conv_bias_forgotten"])
     stdout, stderr = batch.communicate(timeout=600)
     assert batch.returncode == 0, stderr
     assert grades_of(out) == local_grades[1]
     restarted = cluster.transitions("processing")
-    assert all(restarted.get(key, 0) - started.get(key, 0) == 1 for key in killed)  # run again
+    assert all(restarted.get(key, 0) - started.get(key, 0) == 2 for key in killed)  # run again
     cluster.client.wait_for_workers(2, timeout=120)   # the nanny restarted the worker
+
+
+def test_a_submission_whose_workers_all_die_ends_as_an_error(cluster, tmp_path):
+    """Every worker that grades it dies (here: killed), as many times as the scheduler
+    allows (ALLOWED_FAILURES) and once more: that submission is `error`, with why; the
+    others are graded."""
+    folder = tmp_path / "class"
+    make_class(folder, slow=20)
+    out = tmp_path / "out"
+    batch = start_on(cluster, folder, out)
+    for _ in range(ALLOWED_FAILURES + 1):
+        kill_a_worker_grading(cluster, ["right"])
+        cluster.client.wait_for_workers(2, timeout=120)
+    stdout, stderr = batch.communicate(timeout=600)
+    assert batch.returncode == 0, stderr
+    rows = {line.split(",")[0]: line.split(",")[2:] for line in grades_of(out).splitlines()[1:]}
+    assert rows.pop("right") == ["0", "14", "error"]
+    assert all(status == "graded" for _, _, status in rows.values())
+    message = json.loads((out / "results.json").read_text())["students"]["right"]["message"]
+    assert message == (f"each of the {ALLOWED_FAILURES + 1} workers that graded this "
+                       "submission died while grading it, so it was not graded")
 
 
 def test_an_interrupted_batch_resumes_without_grading_anything_twice(cluster, local_grades, tmp_path):
     folder = tmp_path / "class"
     students = make_class(folder, cluster.address, slow=6)
     out = tmp_path / "out"
-    batch = subprocess.Popen(
-        [PYTHON, "-m", "autograder", "grade", ASSIGNMENT, str(folder), "--out", str(out),
-         "--timeout", "300", "--scheduler", cluster.address],
-        cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    batch = start_on(cluster, folder, out)
 
     def recorded():
         path = out / "results.json"
