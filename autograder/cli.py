@@ -160,7 +160,9 @@ def grade_command(args):
                                     + (f" (found: {', '.join(found)})" if found else "")))
             progress = Progress(len(submissions), initial=len(missing) + len(kept))
             try:
+                sha256 = {job.student_id: job.sha256 for job in jobs}   # what --resume compares
                 for result in pool.grade(jobs):
+                    result["submission_sha256"] = sha256[result["student_id"]]
                     writer.add(result)
                     progress.update()
             finally:

@@ -135,15 +135,12 @@ class ClusterPool:
                                    f"{type(error).__name__}: {error}") from None
             if "worker_cannot_grade" in result:
                 raise ClusterError(result["worker_cannot_grade"])
-            result["submission_sha256"] = job.sha256
             yield result
             yield from fill()
 
     def _too_big(self, job):
-        result = worker.ungraded(self.template, job.student_id, "error",
-                                 f"the submission is larger than {MAX_SUBMISSION_BYTES // 1024 ** 2} MB")
-        result["submission_sha256"] = job.sha256
-        return result
+        return worker.ungraded(self.template, job.student_id, "error",
+                               f"the submission is larger than {MAX_SUBMISSION_BYTES // 1024 ** 2} MB")
 
 
 # ---- on the worker ----------------------------------------------------------------

@@ -73,16 +73,22 @@ def _grades_row(writer, student_id, assignment, entry):
     writer.writerow([student_id, assignment, entry["score"], entry["max_score"], entry["status"]])
 
 
+def _parse_line(line):
+    """(student_id, entry) of one student's line of results.json; ValueError for any other
+    line (the closing one, or one cut short by a crash)."""
+    ((student_id, entry),) = json.loads("{" + line.rstrip().rstrip(",") + "}").items()
+    return student_id, entry
+
+
 def _entries(path):
     """(student_id, entry) of each complete line of a results.json, finished or not."""
     with open(path, encoding="utf-8") as f:
         f.readline()
         for line in f:
             try:
-                ((student_id, entry),) = json.loads("{" + line.rstrip().rstrip(",") + "}").items()
-            except (json.JSONDecodeError, ValueError):
-                continue  # the closing line, or a line cut short by a crash
-            yield student_id, entry
+                yield _parse_line(line)
+            except ValueError:   # json.JSONDecodeError is one
+                continue
 
 
 def earlier_results(out_dir, assignment, version):
@@ -183,8 +189,7 @@ def _sort(out, assignment, version):
             line = f.readline()
             if not line or line.startswith(b"}}"):
                 break
-            student_id = next(iter(json.loads(b"{" + line.rstrip().rstrip(b",") + b"}")))
-            offsets[student_id] = (start, len(line))
+            offsets[_parse_line(line.decode("utf-8"))[0]] = (start, len(line))
     tmp_results, tmp_grades = out / (RESULTS + ".tmp"), out / (GRADES + ".tmp")
     with open(path, "rb") as source, open(tmp_results, "w", encoding="utf-8") as results, \
             open(tmp_grades, "w", newline="", encoding="utf-8") as grades:
@@ -194,9 +199,9 @@ def _sort(out, assignment, version):
         for index, student_id in enumerate(sorted(offsets)):
             start, length = offsets[student_id]
             source.seek(start)
-            line = source.read(length).decode("utf-8").rstrip().rstrip(",")
-            results.write(("" if index == 0 else ",\n") + line)
-            _grades_row(writer, student_id, assignment, json.loads("{" + line + "}")[student_id])
+            line = source.read(length).decode("utf-8")
+            results.write(("" if index == 0 else ",\n") + line.rstrip().rstrip(","))
+            _grades_row(writer, student_id, assignment, _parse_line(line)[1])
         results.write("\n}}\n")
     os.replace(tmp_grades, out / GRADES)
     os.replace(tmp_results, path)

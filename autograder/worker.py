@@ -23,9 +23,9 @@ from traitlets.config import Config
 from autograder import judge, sandbox
 from autograder.cached_templates import CachedTemplatesHTMLExporter
 from autograder.preprocessors.judge_answers import MISTAKE_KEY
-from autograder.submissions import student_files
 from autograder.course import (REPO_ROOT, SOURCE_DIR, WITHHELD_LIBRARIES,
                                copy_assignment_source, nbgrader_config)
+from autograder.submissions import student_files
 
 STUDENT = "student"  # the id inside every scratch course
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2  # a bigger "notebook" is not a student's work
