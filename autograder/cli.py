@@ -94,12 +94,22 @@ def _isolation(args):
                               [args.submissions_dir, args.out, tempfile.gettempdir()], threads)
 
 
-def _interrupt_on_sigterm():
-    """SIGTERM (a batch system's stop, a shutdown) ends the run as Ctrl-C does: results
-    so far are kept and nothing it started is left running."""
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, stop)
+class _Stop:
+    """Ctrl-C or SIGTERM (a batch system's stop, a shutdown) ends the run: results so far
+    are kept and nothing it started is left running.
+
+    The handler raises KeyboardInterrupt at once; when that lands inside code that ignores
+    exceptions (a __del__, a finalizer: Python prints them and goes on), `requested` still
+    stops the batch after the next result."""
+    requested = False
+
+    @classmethod
+    def install(cls):
+        def stop(signum, frame):
+            cls.requested = True
+            raise KeyboardInterrupt
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, stop)
 
 
 def grade_command(args):
@@ -134,7 +144,7 @@ def grade_command(args):
         print(f"--resume: the results in {out} are of another assignment or another version "
               "of it (its tests or the grader changed), so every submission is graded again.",
               file=sys.stderr)
-    _interrupt_on_sigterm()
+    _Stop.install()
     writer = None
     started = time.monotonic()
     try:
@@ -165,6 +175,8 @@ def grade_command(args):
                     result["submission_sha256"] = sha256[result["student_id"]]
                     writer.add(result)
                     progress.update()
+                    if _Stop.requested:
+                        raise KeyboardInterrupt
             finally:
                 progress.close()
     except KernelCannotStart as error:

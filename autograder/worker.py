@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -257,12 +258,19 @@ def grade(student_id, folder, template, scratch, isolation):
 
 
 def kill_tree(pid):
-    """Stop a grading process and everything it started (its kernel, the student's children)."""
+    """Stop a grading process and everything it started (its kernel, the student's children).
+
+    Its process group too: a child forked a moment ago and not yet listed (nbgrader
+    starting a kernel) would otherwise outlive it, and the sandbox it then starts would
+    see no parent to die with."""
     try:
         root = psutil.Process(pid)
         procs = root.children(recursive=True) + [root]
     except psutil.NoSuchProcess:
         return
+    if os.getpgid(0) != pid:   # never our own group
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
     for proc in procs:
         with contextlib.suppress(psutil.NoSuchProcess):
             proc.kill()
@@ -288,6 +296,7 @@ def collect(template, student_id, scratch, how_it_ended):
 
 def run_in_child(student_id, folder, template, scratch, isolation):
     """Entry point of a grading process: its output goes to a log, its result to JSON."""
+    os.setpgid(0, 0)   # a group of its own, which kill_tree stops whole
     scratch = Path(scratch)
     scratch.mkdir(parents=True)
     log = os.open(scratch / "grading.log", os.O_WRONLY | os.O_CREAT, 0o600)

@@ -171,9 +171,10 @@ def test_a_batch_stopped_by_sigterm_leaves_nothing_running_and_resumes(graded, s
     children = batch.children(recursive=True)
     assert children   # grading processes, their kernels
     batch.terminate()
-    _, stderr = batch.communicate(timeout=120)
-    assert batch.returncode == 130 and "--resume" in stderr
-    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    stdout, stderr = batch.communicate(timeout=120)
+    assert batch.returncode == 130 and "--resume" in stderr, (stdout, stderr)
+    left = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    assert not left, [(c.cmdline(), c.ppid()) for c in left]
     with open(out / "grades.csv", newline="") as f:
         first = sum(row["status"] != "missing" for row in csv.DictReader(f))  # missing: found again
     to_grade = sum(row["status"] != "missing" for row in graded[2].values())
