@@ -6,10 +6,10 @@ import nbgrader
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
                                     ClearOutput, GetGrades, IgnorePattern, LimitOutput,
-                                    OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+                                    OverwriteKernelspec, SaveAutoGrades)
 
 from autograder.preprocessors import (DropDuplicateGradeIds, ExecuteWithLimits, JudgeAnswers,
-                                      ShowTestMessagesOnly)
+                                      OverwriteEditedCells, ShowTestMessagesOnly)
 from autograder.sandbox import SandboxedKernelManager, clean_environment_command
 
 c = get_config()  # noqa: F821
@@ -28,13 +28,14 @@ c.SandboxedKernelManager.command_prefix = clean_environment_command()
 c.ExecutePreprocessor.timeout = 180
 
 # nbgrader's steps that clean a submission before running it, with its DeduplicateIds
-# replaced (a copied test cell made the whole submission fail). Order matters: copies are
-# dropped before the graded cells are restored from the gradebook, then checked.
+# replaced (a copied test cell made the whole submission fail) and its OverwriteCells
+# silent about untouched test cells (it warned for every hidden test). Order matters:
+# copies are dropped before the graded cells are restored from the gradebook, then checked.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput,
     DropDuplicateGradeIds,
     OverwriteKernelspec,
-    OverwriteCells,
+    OverwriteEditedCells,
     CheckCellMetadata,
 ]
 

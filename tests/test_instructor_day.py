@@ -7,10 +7,11 @@ import os
 import re
 import shlex
 import shutil
+import subprocess
 
 import pytest
 
-from conftest import run
+from conftest import run, tracked_files
 from samples import REPO, make_submission, sample, solution_answers, points_by_test, total_points
 
 ASSIGNMENT = "ex01-shapes-and-counts"
@@ -87,3 +88,26 @@ def test_readme_instructor_commands_work_as_written(course, tmp_path):
     assert (out / "feedback" / "alice" / f"{ASSIGNMENT}.html").is_file()
     report = (out / "report.html").read_text()
     assert mistake["EXPECTED_MISTAKE"] in report
+
+    # nothing grading wrote into the course (student grades, notebooks, feedback) can be
+    # committed by a careless `git add .`: the repository's .gitignore covers all of it
+    written = written_files(course)
+    assert "grades.csv" in written and "gradebook.db" in written
+    assert not_ignored(written) == []
+
+
+def written_files(course):
+    """Files in the course copy that the repository does not track (the environment's
+    link and the copied Makefile aside)."""
+    tracked = set(tracked_files(".") or [])
+    return sorted(str(path.relative_to(course)) for path in course.rglob("*")
+                  if path.is_file() and path.relative_to(course).parts[0] != ".venv"
+                  and str(path.relative_to(course)) not in tracked)
+
+
+def not_ignored(paths):
+    if tracked_files(".") is None:
+        pytest.skip("not a git checkout: .gitignore cannot be checked")
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], cwd=REPO,
+                             input="\n".join(paths), capture_output=True, text=True).stdout.split()
+    return [path for path in paths if path not in ignored]

@@ -5,7 +5,8 @@ import csv
 import pytest
 
 from conftest import run
-from samples import SAMPLES, make_submission, sample, solution_answers, total_points
+from samples import (SAMPLES, make_submission, points_by_test, sample, solution_answers,
+                     total_points)
 
 ASSIGNMENTS = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
 
@@ -24,7 +25,10 @@ def test_release_autograde_feedback_export(assignment, course):
     make_submission(assignment, course / "submitted" / "alice" / assignment, solution_answers(assignment))
     make_submission(assignment, course / "submitted" / "bob" / assignment, wrong)
 
-    run(["nbgrader", "autograde", assignment], cwd=course)
+    autograde = run(["nbgrader", "autograde", assignment], cwd=course)
+    # untouched submissions grade silently: nbgrader's "checksum has changed" for each
+    # hidden test (its issue #1961) would drown a real tampering warning
+    assert "has changed" not in autograde.stdout + autograde.stderr
     run(["nbgrader", "generate_feedback", assignment], cwd=course)
     run(["nbgrader", "export"], cwd=course)
 
@@ -39,3 +43,25 @@ def test_release_autograde_feedback_export(assignment, course):
     assert "BEGIN HIDDEN TESTS" not in feedback and "importlib.reload" not in feedback
     # a failed test shows its message, not the traceback through the test's code
     assert "most recent call last" not in feedback
+
+
+def test_an_edited_test_cell_is_reported_and_graded_as_released(course):
+    assignment = "ex01-shapes-and-counts"
+    run(["nbgrader", "generate_assignment", assignment, "--force"], cwd=course)
+    tests = list(points_by_test(assignment))
+    answers = {**solution_answers(assignment), tests[0]: "pass  # no test here"}
+    make_submission(assignment, course / "submitted" / "mallory" / assignment, answers)
+    wrong, _ = first_named_mistake(assignment)
+    make_submission(assignment, course / "submitted" / "trudy" / assignment,
+                    {**wrong, tests[0]: "pass  # no test here"})
+
+    autograde = run(["nbgrader", "autograde", assignment], cwd=course)
+    log = autograde.stdout + autograde.stderr
+    for student in ("mallory", "trudy"):
+        assert f"Student {student} changed locked cell {tests[0]} of {assignment}" in log
+    assert log.count("has changed") == 2   # one edited cell each, nothing else
+    run(["nbgrader", "export"], cwd=course)
+    with open(course / "grades.csv", newline="") as f:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(f)}
+    assert scores["mallory"] == total_points(assignment)   # the original test was run
+    assert scores["trudy"] < total_points(assignment)
