@@ -3,12 +3,14 @@ through a dask cluster of 2 local workers, and print each run's throughput and t
 coordinator's peak memory; then project a large class of ex04 onto a large cluster from
 the per-submission cost measured here.
 
-    .venv/bin/python benchmarks/cluster.py [--students 5000] [--ex04 4]
+    .venv/bin/python benchmarks/cluster.py [--students 5000] [--ex04 4] [--modes pool,dask]
 
 The class mixes right, blank, wrong and hostile submissions (benchmarks/grading.py's
-make_class). The coordinator's memory is its resident set (RSS), sampled every 0.2 s;
-the grading processes' own memory is not the coordinator's and is not counted. Run by
-hand on a quiet machine: timings are not a test.
+make_class). The coordinator's memory is its resident set (RSS), sampled every 0.2 s and
+also printed at each tenth of the class graded (counted in the streamed results.json), so
+that a class of any size shows whether it grows; the grading processes' own memory is
+not the coordinator's and is not counted. Run by hand on a quiet machine: timings are
+not a test.
 """
 import argparse
 import json
@@ -27,18 +29,33 @@ DASK = os.path.join(os.path.dirname(sys.executable), "dask")
 CLUSTER_ENV = {**ENV, "PYTHONPATH": str(REPO)}
 
 
-def measured(args):
-    """Run the grader; return (seconds, peak RSS of the coordinator in MB, its CPU seconds)."""
+def graded_so_far(results):
+    try:
+        with open(results, "rb") as file:
+            return sum(1 for _ in file)
+    except FileNotFoundError:
+        return 0
+
+
+def measured(args, results, students):
+    """Run the grader; return (seconds, peak RSS of the coordinator in MB, its CPU seconds)
+    and print its RSS each time another tenth of the class is in `results`."""
     start = time.monotonic()
     process = psutil.Popen(args, cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = cpu = 0.0
+    tenths = []
     while process.poll() is None:
         try:
-            peak = max(peak, process.memory_info().rss)
+            rss = process.memory_info().rss
             times = process.cpu_times()
             cpu = times.user + times.system
         except psutil.NoSuchProcess:
             break
+        peak = max(peak, rss)
+        done = graded_so_far(results)
+        if done * 10 >= (len(tenths) + 1) * students:
+            tenths.append(f"{done}: {rss / 1024 ** 2:.0f}")
+            print(f"    coordinator RSS (MB) by submissions graded: {', '.join(tenths)}", flush=True)
         time.sleep(0.2)
     out, err = process.communicate()
     if process.returncode != 0:
@@ -76,9 +93,9 @@ class LocalCluster:
         self.folder.cleanup()
 
 
-def grade(assignment, folder, out, *extra):
+def grade(assignment, folder, out, students, *extra):
     return measured([sys.executable, "-m", "autograder", "grade", assignment, str(folder),
-                     "--out", str(out), "--timeout", "600", *extra])
+                     "--out", str(out), "--timeout", "600", *extra], out / "results.json", students)
 
 
 def report(name, students, seconds, peak, cpu):
@@ -90,32 +107,43 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=5000)
     parser.add_argument("--ex04", type=int, default=4, help="ex04 submissions to measure its cost")
+    parser.add_argument("--modes", default="pool,dask", help="pool, dask or both, comma-separated")
     args = parser.parse_args()
+    modes = args.modes.split(",")
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         make_class(tmp / "class", args.students)
         print(f"{args.students} submissions of ex01-shapes-and-counts, {cores} cores")
-        local = grade("ex01-shapes-and-counts", tmp / "class", tmp / "local", "--jobs", "2")
-        report("process pool, --jobs 2", args.students, *local)
-        with LocalCluster() as cluster:
-            remote = grade("ex01-shapes-and-counts", tmp / "class", tmp / "dask",
-                           "--scheduler", cluster.address)
-        report("--scheduler, 2 local workers", args.students, *remote)
-        same = (tmp / "local" / "grades.csv").read_text() == (tmp / "dask" / "grades.csv").read_text()
-        print(f"same grades.csv: {same}")
+        if "pool" in modes:
+            local = grade("ex01-shapes-and-counts", tmp / "class", tmp / "local", args.students,
+                          "--jobs", "2")
+            report("process pool, --jobs 2", args.students, *local)
+        if "dask" in modes:
+            with LocalCluster() as cluster:
+                remote = grade("ex01-shapes-and-counts", tmp / "class", tmp / "dask", args.students,
+                               "--scheduler", cluster.address)
+            report("--scheduler, 2 local workers", args.students, *remote)
+        if len(modes) == 2:
+            same = (tmp / "local" / "grades.csv").read_text() == (tmp / "dask" / "grades.csv").read_text()
+            print(f"same grades.csv: {same}")
+        if not args.ex04:
+            return
 
         sys.path.insert(0, str(REPO / "tests"))
         from samples import make_submission, solution_answers
         answers = solution_answers("ex04-cnn-in-pytorch")
         for i in range(args.ex04):
             make_submission("ex04-cnn-in-pytorch", tmp / "ex04" / f"s{i}", answers)
-        seconds, _, _ = grade("ex04-cnn-in-pytorch", tmp / "ex04", tmp / "ex04-out", "--jobs", "2")
+        seconds, _, _ = grade("ex04-cnn-in-pytorch", tmp / "ex04", tmp / "ex04-out", args.ex04,
+                              "--jobs", "2")
         slot_seconds = seconds * 2 / args.ex04   # includes the once-per-run preparation
         print(f"ex04: {args.ex04} right submissions in {seconds:.1f} s on 2 slots: "
               f"{slot_seconds:.1f} slot-seconds per submission")
         slots = 50 * 8
         hours = 20_000 * slot_seconds / slots / 3600
+        if "dask" not in modes:
+            return
         coordinator = remote[2] / args.students   # the coordinator's CPU per submission
         print(f"projection: 20,000 ex04 submissions on 50 workers x 8 cores = {slots} slots: "
               f"{hours:.1f} h, if the workers' cores are as fast as these; the coordinator "
