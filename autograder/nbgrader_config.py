@@ -10,6 +10,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 
 from autograder.preprocessors import (DropDuplicateGradeIds, ExecuteWithLimits, JudgeAnswers,
                                       OverwriteEditedCells, ShowTestMessagesOnly)
+from autograder.feedback_exporter import FeedbackExporter
 from autograder.sandbox import SandboxedKernelManager, clean_environment_command
 
 c = get_config()  # noqa: F821
@@ -56,7 +57,10 @@ c.Autograde.autograde_preprocessors = [
 ]
 
 # Feedback HTML loads nothing from the internet: the course's templates come first and
-# replace nbconvert's MathJax loader; nbgrader's feedback template does the rest.
+# replace nbconvert's MathJax loader (maths is written as MathML instead); the course's
+# feedback template names each test and extends nbgrader's, which does the rest.
+c.GenerateFeedback.exporter_class = FeedbackExporter
+c.FeedbackExporter.template_name = "course_feedback"
 c.HTMLExporter.extra_template_basedirs = [
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates"),
     os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),

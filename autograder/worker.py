@@ -22,7 +22,6 @@ from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 
 from autograder import judge, sandbox
-from autograder.cached_templates import CachedTemplatesHTMLExporter
 from autograder.preprocessors.judge_answers import MISTAKE_KEY
 from autograder.course import (REPO_ROOT, SOURCE_DIR, WITHHELD_LIBRARIES,
                                copy_assignment_source, nbgrader_config)
@@ -49,7 +48,7 @@ def preload():
     import pygments.formatters.html  # noqa: F401
     import pygments.lexers  # noqa: F401
     import torch
-    from nbconvert.exporters import HTMLExporter  # noqa: F401
+    import autograder.feedback_exporter  # noqa: F401  (nbconvert, latex2mathml)
     # One thread: a thread pool started in this process before it forks breaks PyTorch
     # in the grading processes (they crashed), and the grader's small references need none.
     torch.set_num_threads(1)
@@ -201,8 +200,7 @@ def grade(student_id, folder, template, scratch, isolation):
     try:
         config = nbgrader_config(scratch)
         config.merge(_kernel_config(scratch, assignment, isolation, cgroups))
-        config.GenerateFeedback.exporter_class = CachedTemplatesHTMLExporter
-        config.CachedTemplatesHTMLExporter.bytecode_cache_dir = template["compiled_templates"]
+        config.FeedbackExporter.bytecode_cache_dir = template["compiled_templates"]
         api = NbGraderAPI(config=config)
         graded = api.autograde(assignment, STUDENT, force=True, create=True)
         result["peak_memory_bytes"] = cgroups.peak_memory_bytes()
@@ -223,7 +221,13 @@ def grade(student_id, folder, template, scratch, isolation):
             last = log.strip().splitlines()[-1] if log.strip() else "autograding failed"
             result["message"] = "nbgrader could not grade this submission: " + last
         return result
-    api.generate_feedback(assignment, STUDENT, force=True)
+    feedback = api.generate_feedback(assignment, STUDENT, force=True)
+    if not feedback["success"]:   # the grader's templates, never the student's notebook
+        log = (feedback.get("error") or feedback.get("log") or "").strip()
+        result["message"] = ("the grader could not write the feedback page, a fault of the "
+                             "grading setup and not of the submission: "
+                             + (log.splitlines()[-1] if log else "no reason given"))
+        return result
 
     scores = {}
     with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", template["course_id"]) as gb:

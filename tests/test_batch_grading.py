@@ -10,6 +10,7 @@ from html import escape as html_escape
 import psutil
 import pytest
 
+from browser import chromium, serve
 from conftest import ENV, PYTHON, is_external, loaded_urls, run
 from samples import REPO, SAMPLES, make_submission, points_of, sample, solution_answers, total_points
 
@@ -131,6 +132,33 @@ def test_feedback_loads_nothing_from_outside(graded):
     for page in (out / "feedback").rglob("*.html"):
         external = [url for _, url in loaded_urls(page.read_text()) if is_external(url)]
         assert not external, f"{page.name} loads {external}"
+
+
+def test_feedback_names_each_test_wraps_its_messages_and_draws_its_maths(graded):
+    out, results, _, _ = graded
+    student = "output_size_not_floored"
+    page = out / "feedback" / student / f"{ASSIGNMENT}.html"
+    html = page.read_text()
+    assert "$" not in html.split("<body", 1)[1]   # no raw TeX: maths is MathML
+    assert len(html) < 400_000                    # self-contained and still light
+    with chromium() as context, serve(page.parent) as url:
+        browser = context.new_page()
+        browser.goto(url + page.name)
+        summary = browser.locator("#toc li").all_inner_texts()
+        expected = [f"{'✓' if t['passed'] else '✗'} Test {t['grade_id']} "
+                    f"(Score: {float(t['points'])} / {float(t['max_points'])})"
+                    for t in results["students"][student]["tests"]]
+        assert [" ".join(line.split()) for line in summary] == expected
+        formulas = browser.locator("math")
+        assert formulas.count() > 5
+        assert all(box["width"] > 0 for box in
+                   (formulas.nth(i).bounding_box() for i in range(formulas.count())))
+        # every message is wholly visible: none runs past its box's right edge
+        messages = browser.locator("div.output_area pre")
+        assert messages.count() > 0
+        assert browser.evaluate("""() => [...document.querySelectorAll('div.output_area pre')]
+            .every(pre => pre.scrollWidth <= pre.clientWidth)""")
+        assert context.blocked == []
 
 
 def test_class_report_is_self_contained(graded):

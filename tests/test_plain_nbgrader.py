@@ -1,6 +1,7 @@
 """The standard nbgrader workflow, run from the course root exactly as README shows it,
 for every assignment: release, autograde, feedback, export."""
 import csv
+import re
 
 import pytest
 
@@ -41,6 +42,10 @@ def test_release_autograde_feedback_export(assignment, course):
     feedback = (course / "feedback" / "bob" / assignment / f"{assignment}.html").read_text()
     assert f"Likely mistake: {expect['EXPECTED_MISTAKE']}." in feedback
     assert "BEGIN HIDDEN TESTS" not in feedback and "importlib.reload" not in feedback
+    # the course's feedback page: each failed test named in the summary, maths as MathML
+    for grade_id in expect["LOST_TESTS"]:
+        assert re.search(rf'✗ Test\s*<a href="#{grade_id}"><code>{grade_id}</code></a>', feedback)
+    assert "$$" not in feedback
     # a failed test shows its message, not the traceback through the test's code
     assert "most recent call last" not in feedback
 

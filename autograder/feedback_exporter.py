@@ -1,0 +1,72 @@
+"""The HTML exporter of the course's feedback: nbgrader's feedback page with each test
+named, messages that wrap, and maths as MathML.
+
+Feedback is one self-contained file that must work offline, so maths cannot be left to
+MathJax (a download). TeX is turned into MathML when the page is written
+(latex2mathml), and browsers draw MathML natively.
+"""
+import os
+
+import nbgrader
+from jinja2 import FileSystemBytecodeCache, FileSystemLoader, pass_context
+from latex2mathml.converter import convert
+from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from traitlets import Unicode
+
+# the folder holding nbgrader's "feedback" template, which the course's extends by name
+NBGRADER_TEMPLATES = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions",
+                                  "formgrader", "templates")
+
+
+def mathml(tex, display):
+    """TeX as MathML; TeX that latex2mathml cannot read stays as it was written."""
+    try:
+        return convert(tex, display=display)
+    except Exception:  # a malformed or unsupported formula must not cost the page
+        return None
+
+
+class MathMLRenderer(IPythonRenderer):
+    """nbconvert's Markdown renderer with $…$ and $$…$$ written as MathML."""
+
+    def block_math(self, body):
+        return mathml(body, "block") or super().block_math(body)
+
+    def inline_math(self, body):
+        return mathml(body, "inline") or super().inline_math(body)
+
+
+class FeedbackExporter(HTMLExporter):
+    """HTMLExporter for feedback pages, with the course's template and MathML maths.
+
+    Each submission is graded by a new process, which would compile the templates again
+    (about 0.3 s a submission); with `bytecode_cache_dir` (Jinja's own bytecode cache) in
+    a folder shared by the grading processes, only the first ones compile them.
+    """
+
+    bytecode_cache_dir = Unicode(
+        "", help="folder for the compiled templates, shared by grading processes"
+    ).tag(config=True)
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.loader.loaders.append(FileSystemLoader(NBGRADER_TEMPLATES))
+        if self.bytecode_cache_dir:
+            environment.bytecode_cache = FileSystemBytecodeCache(self.bytecode_cache_dir)
+        return environment
+
+    @pass_context
+    def markdown2html(self, context, source):
+        """nbconvert's markdown2html (HTMLExporter's), with the MathML renderer."""
+        cell = context.get("cell", {})
+        renderer = MathMLRenderer(
+            escape=False,
+            attachments=cell.get("attachments", {}),
+            embed_images=self.embed_images,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            anchor_link_text=self.anchor_link_text,
+            exclude_anchor_links=self.exclude_anchor_links,
+            **self.lexer_options,
+        )
+        return MarkdownWithMath(renderer=renderer).render(source)
