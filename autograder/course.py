@@ -11,6 +11,7 @@ from traitlets.config.loader import PyFileConfigLoader
 PACKAGE = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE.parent
 SOURCE_DIR = REPO_ROOT / "solutions"
+RELEASE_DIR = REPO_ROOT / "exercises"   # what students got: their answer cells' stubs
 COURSE_CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"
 
 # Libraries a student's kernel cannot import while these assignments are graded: their
@@ -65,11 +66,12 @@ def _tree_files(folder):
 
 
 def assignment_version(assignment):
-    """A digest of everything that decides this assignment's grades: its source folder
-    (tests, points, helpers) and the grader's own code. `--resume` keeps a result only
-    when it is unchanged, and every machine of a cluster must agree on it."""
+    """A digest of everything that decides this assignment's results: its source folder
+    (tests, points, helpers), its released notebooks (what counts as not attempted) and
+    the grader's own code. `--resume` keeps a result only when it is unchanged, and every
+    machine of a cluster must agree on it."""
     digest = hashlib.sha256()
-    for root in (SOURCE_DIR / assignment, PACKAGE):
+    for root in (SOURCE_DIR / assignment, RELEASE_DIR / assignment, PACKAGE):
         for path in _tree_files(root):
             digest.update(str(path.relative_to(root)).encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())

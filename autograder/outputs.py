@@ -19,7 +19,8 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-GRADES_COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
+# the contract's five columns, then the answer cells (functions) left as released
+GRADES_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "not_attempted"]
 RESULTS = "results.json"
 GRADES = "grades.csv"
 
@@ -30,18 +31,21 @@ def number(value):
 
 
 def student_entry(result):
-    """A result as results.json keeps it: per test cell grade_id, points, max_points,
-    passed, message, and the known mistake the grader named ({"id", "name"} or null)."""
+    """A result as results.json keeps it: the answer cells left as released, and per test
+    cell grade_id, points, max_points, passed, message, the known mistake the grader named
+    ({"id", "name"} or null), and whether its answer cell was attempted."""
     return {
         "status": result["status"],
         "score": number(result["score"]),
         "max_score": number(result["max_score"]),
         "message": result.get("message", ""),
         "submission_sha256": result.get("submission_sha256"),
+        "not_attempted": result.get("not_attempted", []),
         "tests": [
             {"grade_id": t["grade_id"], "notebook": t["notebook"],
              "points": number(t["points"]), "max_points": number(t["max_points"]),
-             "passed": t["passed"], "message": t["message"], "mistake": t.get("mistake")}
+             "passed": t["passed"], "message": t["message"], "mistake": t.get("mistake"),
+             "attempted": t.get("attempted", True)}
             for t in result["tests"]
         ],
     }
@@ -70,7 +74,8 @@ def _student_line(student_id, entry):
 
 
 def _grades_row(writer, student_id, assignment, entry):
-    writer.writerow([student_id, assignment, entry["score"], entry["max_score"], entry["status"]])
+    writer.writerow([student_id, assignment, entry["score"], entry["max_score"], entry["status"],
+                     " ".join(entry.get("not_attempted", []))])
 
 
 def _parse_line(line):

@@ -17,7 +17,9 @@ body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; 
 table { border-collapse: collapse; margin: 1rem 0; }
 th, td { padding: .3rem .8rem; border-bottom: 1px solid #ddd; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.bars { display: flex; }
 .bar { background: #d9534f; height: .8rem; }
+.bar.skipped { background: #bbb; }
 .muted { color: #666; }
 """
 
@@ -50,13 +52,15 @@ def _td(value, numeric=False):
 
 class _ClassTally:
     """What the report shows, counted one result at a time (5,000 students are never all
-    in memory): statuses, scores, failures per test, and the named mistakes."""
+    in memory): statuses, scores, per test the wrong attempts and the answers not
+    attempted, blank submissions, and the named mistakes."""
 
     def __init__(self):
         self.count = 0
         self.statuses = Counter()
         self.scores = []
-        self.failed = Counter()
+        self.failed, self.not_attempted = Counter(), Counter()
+        self.blank = 0
         self.students_with, self.names, self.example = Counter(), {}, {}
         self.where = defaultdict(set)
         self.problems = []
@@ -69,8 +73,12 @@ class _ClassTally:
             return
         self.scores.append(r["score"])
         seen = set()
+        if r["tests"] and not any(t.get("attempted", True) for t in r["tests"]):
+            self.blank += 1
         for t in r["tests"]:
-            if not t["passed"]:
+            if not t.get("attempted", True):
+                self.not_attempted[t["grade_id"]] += 1
+            elif not t["passed"]:
                 self.failed[t["grade_id"]] += 1
             mistake = t.get("mistake")
             if mistake:   # named by the grader, as data: counted by its id
@@ -94,6 +102,9 @@ def build_report(results, template, seconds, jobs):
 
     summary = [f"{tally.count} submissions: "
                + ", ".join(f"{n} {s}" for s, n in sorted(tally.statuses.items())) + "."]
+    if tally.blank:
+        summary.append(f"{tally.blank} of the graded submissions attempted nothing (every "
+                       "answer cell as released).")
     if scores:
         summary.append(f"Mean score {statistics.mean(scores):.1f}, median "
                        f"{number(statistics.median(scores))}, out of {number(max_score)}.")
@@ -108,12 +119,19 @@ def build_report(results, template, seconds, jobs):
     parts.append("<h2>Tests</h2>")
     rows = []
     for test in template["tests"]:
-        failed = tally.failed[test["grade_id"]]
-        rate = failed / graded if graded else 0.0
+        failed, skipped = tally.failed[test["grade_id"]], tally.not_attempted[test["grade_id"]]
+        rate = (failed + skipped) / graded if graded else 0.0
+        wrong = failed / graded if graded else 0.0
         rows.append([_td(test["grade_id"]), _td(number(test["max_points"]), True),
-                     _td(f"{failed} / {graded}", True), _td(f"{rate:.0%}", True),
-                     f'<td><div class="bar" style="width:{rate * 10:.2f}rem"></div></td>'])
-    parts.append(_table(["test", "points", "failed", "failure rate", ""], rows))
+                     _td(f"{failed} / {graded}", True), _td(f"{skipped} / {graded}", True),
+                     _td(f"{rate:.0%}", True),
+                     f'<td><div class="bars"><div class="bar" style="width:{wrong * 10:.2f}rem">'
+                     f'</div><div class="bar skipped" style="width:{(rate - wrong) * 10:.2f}rem">'
+                     '</div></div></td>'])
+    parts.append(_table(["test", "points", "attempted, wrong", "not attempted", "failure rate",
+                         ""], rows))
+    parts.append('<p class="muted">Not attempted: the answer cell this test grades was left '
+                 'exactly as released (red: wrong attempts, grey: not attempted).</p>')
 
     parts.append("<h2>Most common diagnosed mistakes</h2>")
     if tally.students_with:

@@ -23,7 +23,7 @@ from traitlets.config import Config
 
 from autograder import judge, sandbox
 from autograder.preprocessors.judge_answers import MISTAKE_KEY
-from autograder.course import (REPO_ROOT, SOURCE_DIR, WITHHELD_LIBRARIES,
+from autograder.course import (RELEASE_DIR, REPO_ROOT, SOURCE_DIR, WITHHELD_LIBRARIES,
                                copy_assignment_source, nbgrader_config)
 from autograder.submissions import student_files
 
@@ -56,18 +56,43 @@ def preload():
 
 def assignment_plan(assignment):
     """What a grading run must know of an assignment before any submission is graded: its
-    notebooks, its test cells with their points, and the highest score."""
-    tests = []
+    notebooks, its test cells with their points and the answer cell each one grades (the
+    nearest solution cell above it), the answer cells as released, and the highest score."""
+    tests, released = [], {}
     notebooks = sorted(p.stem for p in (SOURCE_DIR / assignment).glob("*.ipynb"))
     for name in notebooks:
         nb = nbformat.read(SOURCE_DIR / assignment / f"{name}.ipynb", as_version=4)
+        answer_cell = None
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
-            if meta.get("grade") and cell.cell_type == "code":
+            if meta.get("solution"):
+                answer_cell = meta["grade_id"]
+            elif meta.get("grade") and cell.cell_type == "code":
                 tests.append({"notebook": name, "grade_id": meta["grade_id"],
-                              "max_points": float(meta["points"])})
+                              "max_points": float(meta["points"]), "answer_cell": answer_cell})
+        released[name] = _answer_cells(RELEASE_DIR / assignment / f"{name}.ipynb")
     return {"assignment": assignment, "notebooks": notebooks, "tests": tests,
-            "max_score": sum(t["max_points"] for t in tests)}
+            "released_answers": released, "max_score": sum(t["max_points"] for t in tests)}
+
+
+def _answer_cells(path):
+    """grade_id -> source of each solution cell of a notebook ({} when it is missing)."""
+    if not Path(path).is_file():
+        return {}
+    nb = nbformat.read(path, as_version=4)
+    return {cell.metadata.nbgrader["grade_id"]: cell.source for cell in nb.cells
+            if cell.metadata.get("nbgrader", {}).get("solution")}
+
+
+def not_attempted(submitted, template):
+    """The answer cells the student left exactly as released (or deleted), in order: the
+    functions not attempted, which a zero alone does not tell from wrong attempts."""
+    left = []
+    for name in template["notebooks"]:
+        answers = _answer_cells(Path(submitted) / f"{name}.ipynb")
+        left += [grade_id for grade_id, stub in template["released_answers"][name].items()
+                 if answers.get(grade_id, stub) == stub]
+    return left
 
 
 def prepare_template(assignment, root):
@@ -243,6 +268,7 @@ def grade(student_id, folder, template, scratch, isolation):
             messages[name] = _failure_messages(path)
     missing = set(template["notebooks"]) - set(messages)
 
+    result["not_attempted"] = not_attempted(submitted, template)
     for test in template["tests"]:
         points = scores.get((test["notebook"], test["grade_id"]), 0.0)
         if test["notebook"] in missing:
@@ -253,6 +279,7 @@ def grade(student_id, folder, template, scratch, isolation):
             "notebook": test["notebook"], "grade_id": test["grade_id"],
             "points": points, "max_points": test["max_points"],
             "passed": points >= test["max_points"], "message": message, "mistake": mistake,
+            "attempted": test["answer_cell"] not in result["not_attempted"],
         })
     result["score"] = sum(t["points"] for t in result["tests"])
     result["status"] = "graded"

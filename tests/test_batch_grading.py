@@ -2,6 +2,7 @@
 solution, the released notebook, one submission per named mistake, and broken ones."""
 import csv
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -12,7 +13,8 @@ import pytest
 
 from browser import chromium, serve
 from conftest import ENV, PYTHON, is_external, loaded_urls, run
-from samples import REPO, SAMPLES, make_submission, points_of, sample, solution_answers, total_points
+from samples import (REPO, SAMPLES, make_submission, points_by_test, points_of, sample,
+                     solution_answers, total_points)
 
 ASSIGNMENTS = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
 MISTAKES = [(a, p.stem) for a in ASSIGNMENTS for p in sorted((SAMPLES / a).glob("*.py"))]
@@ -69,7 +71,8 @@ def test_grades_csv_has_a_row_per_student_with_the_contract_columns(graded, subm
     out, _, rows, done = graded
     assert done.returncode == 0
     header = (out / "grades.csv").read_text().splitlines()[0]
-    assert header == "student_id,assignment,score,max_score,status"
+    # the contract's five columns first, then the answer cells left as released
+    assert header == "student_id,assignment,score,max_score,status,not_attempted"
     assert set(rows) == {p.name for p in submissions.iterdir()}
     assert {row["max_score"] for row in rows.values()} == {str(total_points(ASSIGNMENT))}
 
@@ -82,6 +85,12 @@ def test_solution_scores_full_marks_and_released_notebook_scores_zero(assignment
     assert (rows["released"]["score"], rows["released"]["status"]) == ("0", "graded")
     for test in results["students"]["released"]["tests"]:
         assert "not written yet" in test["message"], test
+    # a blank notebook is told from wrong attempts: every answer cell not attempted
+    answer_cells = list(solution_answers(assignment))
+    assert rows["released"]["not_attempted"].split() == answer_cells
+    assert rows["solution"]["not_attempted"] == ""
+    assert not any(t["attempted"] for t in results["students"]["released"]["tests"])
+    assert all(t["attempted"] for t in results["students"]["solution"]["tests"])
 
 
 def test_broken_submissions_get_a_status_and_a_reason(graded):
@@ -119,6 +128,31 @@ def test_a_named_mistake_loses_its_tests_and_the_feedback_names_it(assignment, n
                      for p in (SAMPLES / assignment).glob("*.py"))
         row = f'<td>{html_escape(expect["EXPECTED_MISTAKE"])}</td><td class="num">{makers}</td>'
         assert row in (out / "report.html").read_text()
+
+
+def test_an_answer_left_as_released_is_not_attempted_and_the_report_says_so(tmp_path):
+    """One function written wrong, another left as released: the report and grades.csv
+    tell the wrong attempt from the one not attempted."""
+    wrong, expect = sample(ASSIGNMENT, "output_size_not_floored")
+    answers = {**wrong}
+    del answers["receptive_field"]   # left as released
+    make_submission(ASSIGNMENT, tmp_path / "class" / "carol", answers)
+    grade(ASSIGNMENT, tmp_path / "class", tmp_path / "out")
+    with open(tmp_path / "out" / "grades.csv", newline="") as f:
+        (row,) = csv.DictReader(f)
+    assert row["not_attempted"] == "receptive_field"
+    tests = json.loads((tmp_path / "out" / "results.json").read_text())["students"]["carol"]["tests"]
+    skipped = {t["grade_id"] for t in tests if not t["attempted"]}
+    assert skipped == {t for t in points_by_test(ASSIGNMENT) if t.startswith("receptive_field_")}
+    wrong_attempts = {t["grade_id"] for t in tests if t["attempted"] and not t["passed"]}
+    assert wrong_attempts == set(expect["LOST_TESTS"])
+    report = (tmp_path / "out" / "report.html").read_text()
+    def counts(grade_id):   # per test: attempted and wrong, then not attempted
+        return re.search(rf'<td>{grade_id}</td><td class="num">[0-9.]+</td>'
+                         r'<td class="num">(\d+) / 1</td><td class="num">(\d+) / 1</td>', report).groups()
+    assert {grade_id: counts(grade_id) for grade_id in skipped | wrong_attempts} == {
+        **{grade_id: ("0", "1") for grade_id in skipped},
+        **{grade_id: ("1", "0") for grade_id in wrong_attempts}}
 
 
 def test_one_wrong_function_loses_exactly_that_functions_points(graded):

@@ -81,8 +81,8 @@ def test_readme_instructor_commands_work_as_written(course, tmp_path):
     columns = re.search(r"`grades\.csv`\s*\(`([^`]+)`", instructor_section()).group(1)
     lines = (out / "grades.csv").read_text().splitlines()
     assert lines[0] == columns
-    assert sorted(lines[1:]) == [f"alice,{ASSIGNMENT},{total},{total},graded",
-                                 f"bob,{ASSIGNMENT},{expected['bob']},{total},graded"]
+    assert sorted(lines[1:]) == [f"alice,{ASSIGNMENT},{total},{total},graded,",
+                                 f"bob,{ASSIGNMENT},{expected['bob']},{total},graded,"]
     assert set(json.loads((out / "results.json").read_text())["students"]) == set(expected)
     assert named in (out / "feedback" / "bob" / f"{ASSIGNMENT}.html").read_text()
     assert (out / "feedback" / "alice" / f"{ASSIGNMENT}.html").is_file()
