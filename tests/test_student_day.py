@@ -144,8 +144,10 @@ def test_a_student_writes_one_function_and_runs_the_notebook(course, tmp_path):
         assert f"{SOLVED}: the visible tests pass." in output_of(cells.nth(tests[SOLVED][0]))
         # the next function's test says it is not written; Run All stops there
         stop = tests[others[0]][0]
-        assert f"AssertionError: {others[0]}(" in errors_in(cells.nth(stop))
-        assert NOT_WRITTEN in errors_in(cells.nth(stop))
+        shown = errors_in(cells.nth(stop))
+        # the message first, then the student's own cell, never the helpers' frames
+        assert shown.startswith(f"AssertionError: {others[0]}(") and NOT_WRITTEN in shown, shown
+        assert "raise NotImplementedError()" in shown and "checks.py" not in shown, shown
         below = [i for i in range(stop + 1, len(kinds)) if kinds[i] == "code"]
         for i in below:
             expect(cells.nth(i).locator(".jp-InputPrompt")).to_have_text("[ ]:")
@@ -175,6 +177,49 @@ def test_a_student_writes_one_function_and_runs_the_notebook(course, tmp_path):
         assert f"AssertionError: {SOLVED}(" not in report
         for function in others:
             assert f"AssertionError: {function}(" in report and NOT_WRITTEN in report, report
+
+
+BUGGY_CONV2D = """def conv2d(x, w, b=None, stride=1, padding=0):
+    out = np.zeros((x.shape[0], w.shape[0], x.shape[2] - w.shape[2] + 1, x.shape[3] - w.shape[3] + 1))
+    for o in range(w.shape[0]):
+        out[:, o] = one_kernel(x, w[o], b[o])
+    return out
+
+
+def one_kernel(x, kernel, b):
+    return b + bias_of(kernel)   # the student's own bug, two frames down
+"""
+
+
+def test_a_function_that_raises_shows_the_students_own_lines_under_the_message(course):
+    from nbclient import NotebookClient
+    folder = course / "exercises" / "ex02-conv-by-hand"
+    nb = nbformat.read(folder / "ex02-conv-by-hand.ipynb", as_version=4)
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    cells["conv2d"].source = BUGGY_CONV2D
+    NotebookClient(nb, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
+    [error] = [o for o in cells["conv2d_examples"].outputs if o.output_type == "error"]
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback)).splitlines()
+
+    # the test's message on top, then the traceback from the test cell's line down to the
+    # student's line that raised, through their own helper; no frame of the course's helpers
+    assert re.match(r"AssertionError: conv2d\(.*\) raised NameError: name 'bias_of' is not defined",
+                    shown[0]), shown
+    lines = "\n".join(shown)
+    assert re.search(r"----> 3 checks\.expect\(conv2d", lines), lines
+    assert re.search(r"----> 4\s+out\[:, o\] = one_kernel\(x, w\[o\], b\[o\]\)", lines), lines
+    assert re.search(r"----> 9\s+return b \+ bias_of\(kernel\)", lines), lines
+    assert shown[-1] == "NameError: name 'bias_of' is not defined", shown
+    assert "checks.py" not in lines and "hidden" not in lines and "kernel_checks" not in lines
+
+    # a wrong value (no raise) shows its message on top and the test cell's line, once
+    cells["conv2d"].source = "def conv2d(x, w, b=None, stride=1, padding=0):\n    return np.zeros((1, 1, 2, 2))\n"
+    NotebookClient(nb, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
+    [error] = [o for o in cells["conv2d_examples"].outputs if o.output_type == "error"]
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback))
+    assert shown.startswith("AssertionError: conv2d(") and "wrong values" in shown.splitlines()[0]
+    assert shown.count("wrong values") == 1 and "checks.py" not in shown, shown
+    assert re.search(r"----> 3 checks\.expect\(conv2d", shown), shown
 
 
 def test_nbgrader_validate_names_the_functions_left_then_says_success(course, tmp_path):

@@ -14,6 +14,7 @@ thing in JupyterLab and in the feedback.
 import base64
 import math
 import numbers
+import types
 
 __tracebackhide__ = True  # IPython hides this module's frames in tracebacks
 
@@ -292,12 +293,52 @@ def problem_with(name, args, kwargs, answer, expected, options):
 # What a test cell calls.
 
 def _answer(fn, args, kwargs):
+    """(the answer as plain data, the exception the call raised or None)."""
     try:
-        return encode(fn(*args, **kwargs))
+        return encode(fn(*args, **kwargs)), None
     except KeyboardInterrupt:
         raise
     except BaseException as error:   # SystemExit too: it is the student's answer
-        return encode_raised(error)
+        return encode_raised(error), error
+
+
+def _own_frames(*tracebacks):
+    """One traceback: the frames of `tracebacks`, one after the other, without those of the
+    course's helpers (modules marked __tracebackhide__). What is left is the test cell's
+    line and the student's own code."""
+    kept = []
+    for tb in tracebacks:
+        while tb is not None:
+            if not tb.tb_frame.f_globals.get("__tracebackhide__"):
+                kept.append(tb)
+            tb = tb.tb_next
+    joined = None
+    for entry in reversed(kept):
+        joined = types.TracebackType(joined, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return joined
+
+
+class TestFailed(AssertionError):
+    """A test's verdict in JupyterLab: its message first, then where it happened, without
+    the helpers' frames. When the student's function raised, that is the student's own
+    traceback: from the test cell's line down to the line of their code that raised."""
+
+    def __init__(self, message, raised=None):
+        super().__init__(message)
+        self.raised = raised
+
+    def _render_traceback_(self):   # IPython shows these lines as the traceback
+        from IPython import get_ipython
+        head = [f"\x1b[31mAssertionError\x1b[39m: {self}"]
+        shell = get_ipython()
+        if shell is None:
+            return head
+        if self.raised is None:   # down to the test cell's line; the message is on top already
+            return head + shell.InteractiveTB.structured_traceback(
+                AssertionError, self, _own_frames(self.__traceback__), tb_offset=0)[:-1]
+        error = self.raised
+        return head + [""] + shell.InteractiveTB.structured_traceback(
+            type(error), error, _own_frames(self.__traceback__, error.__traceback__), tb_offset=0)
 
 
 def _hand_back(name, answer):
@@ -331,7 +372,7 @@ def expect(fn, args, kwargs, expected=None, **options):
     value) checks it at once; options: rtol, atol, names (of a tuple's parts)."""
     __tracebackhide__ = True
     name = getattr(fn, "__name__", "function")
-    answer = _answer(fn, args, kwargs)
+    answer, raised = _answer(fn, args, kwargs)
     _hand_back(name, answer)
     if expected is not None:
         problem = problem_with(name, args, kwargs, decode(answer), expected, options)
@@ -339,7 +380,7 @@ def expect(fn, args, kwargs, expected=None, **options):
             judge = _course_judge()
             if judge is not None:
                 problem += judge.name_mistake(name, args, kwargs, decode(answer), expected, options)
-            raise AssertionError(problem)
+            raise TestFailed(problem, raised) from None
 
 
 def expect_raises(fn, args, kwargs, error_type, why):
@@ -355,12 +396,13 @@ def observe(subject, probe, **kwargs):
     __tracebackhide__ = True
     import sys
     name = probe.__name__
+    raised = None
     try:
         seen = encode(probe(subject, **kwargs))
     except KeyboardInterrupt:
         raise
     except BaseException as error:   # the student's object broke the probe itself
-        seen = encode_raised(error)
+        seen, raised = encode_raised(error), error
     _hand_back(name, seen)
     judge = _course_judge()
     if judge is None:   # stderr: never part of a graded cell's feedback
@@ -369,4 +411,4 @@ def observe(subject, probe, **kwargs):
         return
     problem = judge.observation_problem(name, subject, kwargs, decode(seen))
     if problem:
-        raise AssertionError(problem)
+        raise TestFailed(problem, raised) from None
