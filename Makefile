@@ -1,6 +1,7 @@
 # make book   build the book (creates .venv from requirements.txt when missing)
 # make test   run every test
 # make release  regenerate exercises/ from solutions/ with nbgrader
+# make lab     JupyterLab for a student on their own (README: For students)
 VENV := .venv
 BIN := $(VENV)/bin
 # nbgrader runs its helper commands (alembic) from PATH
@@ -9,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # training 10-30x slower while another notebook or grading ran beside it
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: book test release clean
+.PHONY: book test release lab clean
 
 $(VENV)/installed: requirements.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -27,6 +28,12 @@ test: $(VENV)/installed
 release: $(VENV)/installed
 	for a in $(if $(A),$(A),$(notdir $(wildcard solutions/*))); do \
 	  $(BIN)/nbgrader generate_assignment --force $$a || exit 1; done
+
+# the student's tools only: Validate, no instructor panels and no Assignment List, which
+# needs a class's exchange (jupyter/on-your-own/labconfig/page_config.json)
+lab: $(VENV)/installed
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/on-your-own$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH)) \
+	  $(BIN)/jupyter lab
 
 clean:
 	rm -rf _build

@@ -39,6 +39,35 @@ def test_notebook_is_clean(path):
             assert cell["execution_count"] is None, f"{where} has an execution count"
 
 
+@pytest.fixture(scope="module")
+def kernel_metadata():
+    """The kernelspec and language_info JupyterLab writes into a notebook when the course's
+    kernel starts (from its kernel_info reply)."""
+    from jupyter_client.manager import start_new_kernel
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        language_info = client.kernel_info(reply=True, timeout=60)["content"]["language_info"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    spec = manager.kernel_spec
+    return {"kernelspec": {"display_name": spec.display_name, "language": spec.language,
+                           "name": "python3"},
+            "language_info": language_info}
+
+
+@pytest.mark.parametrize("path", committed_notebooks())
+def test_notebook_opens_unmodified(path, kernel_metadata):
+    # a notebook whose metadata differs from the kernel's is changed by JupyterLab as soon
+    # as it opens, and shows as unsaved before the student has typed anything. Python's
+    # version is the one thing another machine may differ in (there, the mark comes back).
+    metadata = json.loads((REPO / path).read_text())["metadata"]
+    del metadata["language_info"]["version"]
+    running = kernel_metadata["language_info"]
+    assert metadata == {"kernelspec": kernel_metadata["kernelspec"],
+                        "language_info": {k: v for k, v in running.items() if k != "version"}}, path
+
+
 @pytest.mark.parametrize("path", book_notebooks())
 def test_code_lines_fit(path):
     nb = json.loads((REPO / path).read_text())

@@ -1,7 +1,7 @@
-"""A student's day: the released ex01 notebook in JupyterLab, driven in a real browser;
-nbgrader's validate command; and the nbgrader extensions a student's JupyterLab uses."""
+"""A student's day: the released ex01 notebook in JupyterLab, driven in a real browser, as
+a student on their own starts it (`make lab`) and as one in a class with an exchange
+(the Assignment List); nbgrader's validate command; and the nbgrader extensions."""
 import contextlib
-import json
 import os
 import re
 import secrets
@@ -9,18 +9,19 @@ import shutil
 import socket
 import subprocess
 import time
-import urllib.parse
 import urllib.request
 
 import nbformat
 from browser import chromium
 from conftest import ENV, run
-from samples import make_submission, solution_answers
+from samples import REPO, make_submission, solution_answers
 
 ASSIGNMENT = "ex01-shapes-and-counts"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 SOLVED = "conv_output_size"  # the one function the student writes: the notebook's first
 NOT_WRITTEN = "raised NotImplementedError: the function is not written yet"
+# what nbgrader's panels show where no exchange is set up (a student's own laptop)
+EXCHANGE_ERRORS = ("Error fetching courses", "exchange directory does not exist")
 WAIT_MS = 120_000  # generous: two shared cores
 
 
@@ -50,16 +51,30 @@ def free_port():
         return s.getsockname()[1]
 
 
+def setup_of(make_target):
+    """The Jupyter config folders (JUPYTER_CONFIG_PATH) a README `make` target starts
+    JupyterLab with, as `make -n` prints the command."""
+    command = run(["make", "-n", "-s", make_target]).stdout
+    found = re.search(r"JUPYTER_CONFIG_PATH=(\S+)", command)
+    assert found, command
+    return found.group(1)
+
+
+# a student in a class: the Jupyter config an instructor gives the class's JupyterLab (README)
+IN_A_CLASS = str(REPO / "jupyter" / "in-a-class")
+
+
 @contextlib.contextmanager
-def jupyter_lab(root, tmp_path):
-    """`jupyter lab` serving `root` on 127.0.0.1 with a token; yields its base URL and
-    token. Its settings live in tmp_path, so no one's own JupyterLab settings apply."""
+def jupyter_lab(root, tmp_path, setup):
+    """`jupyter lab` serving `root` on 127.0.0.1 with a token, with the Jupyter config
+    folders `setup`; yields its base URL and token. Its user settings live in tmp_path, so
+    no one's own JupyterLab settings apply."""
     config = tmp_path / "jupyter-config"
     # no "news" pop-up over the notebook (it would ask to fetch from the internet)
     settings = config / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    env = {**ENV, "JUPYTER_CONFIG_DIR": str(config),
+    env = {**ENV, "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_CONFIG_PATH": setup,
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime")}
     port, token = free_port(), secrets.token_hex(16)
     args = ["jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -112,7 +127,8 @@ def test_a_student_writes_one_function_and_runs_the_notebook(course, tmp_path):
     kinds, functions, tests = cells_of(course / "exercises" / ASSIGNMENT / NOTEBOOK)
     others = [f for f in functions if f != SOLVED]
     answer = solution_answers(ASSIGNMENT)[SOLVED]
-    with chromium() as browser, jupyter_lab(course, tmp_path) as (url, token):
+    # on their own, as README says: `make lab` from the repository folder
+    with chromium() as browser, jupyter_lab(course, tmp_path, setup_of("lab")) as (url, token):
         browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=url[:-1])
         page = browser.new_page()
         page.goto(f"{url}lab?token={token}")
@@ -125,6 +141,19 @@ def test_a_student_writes_one_function_and_runs_the_notebook(course, tmp_path):
         expect(cells).to_have_count(len(kinds), timeout=WAIT_MS)
         kernel = page.locator(".jp-StatusBar-TextItem", has_text="| Idle")
         expect(kernel).to_be_visible(timeout=WAIT_MS)
+
+        # it opens unmodified (the kernel's metadata is already in it), and the student's
+        # JupyterLab has Validate but neither the instructor's panels nor the Assignment
+        # List, which needs a class's exchange, so no error about one either
+        page.wait_for_timeout(2000)
+        expect(page.locator(".lm-TabBar-tab.jp-mod-dirty")).to_have_count(0)
+        menus = page.locator(".lm-MenuBar-itemLabel").all_text_contents()
+        assert "Run" in menus and "Nbgrader" not in menus, menus
+        sidebars = " ".join(page.locator(".jp-SideBar").all_text_contents()
+                            + page.locator(".jp-SideBar .lm-TabBar-tab").evaluate_all(
+                                "tabs => tabs.map(tab => tab.title)"))
+        assert "Create Assignment" not in sidebars, sidebars
+        expect(page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True)).to_be_visible()
 
         # write the function: select the cell's code, paste the answer over it
         code = cells.nth(functions[SOLVED]).locator(".cm-content")
@@ -177,6 +206,8 @@ def test_a_student_writes_one_function_and_runs_the_notebook(course, tmp_path):
         assert f"AssertionError: {SOLVED}(" not in report
         for function in others:
             assert f"AssertionError: {function}(" in report and NOT_WRITTEN in report, report
+        page_text = page.locator("body").inner_text()
+        assert not [e for e in EXCHANGE_ERRORS if e in page_text], page_text
 
 
 BUGGY_CONV2D = """def conv2d(x, w, b=None, stride=1, padding=0):
@@ -253,33 +284,40 @@ def test_nbgrader_extensions_are_installed_and_enabled():
         assert re.search(rf"nbgrader\.server_extensions\.{name}\s+OK", listed), listed
 
 
-def test_the_assignment_list_offers_and_fetches_the_released_assignment(course, tmp_path):
-    # the exchange folder is a setting of the machine (nbgrader's default is
+def test_in_a_class_the_assignment_list_offers_and_fetches_the_released_assignment(course, tmp_path):
+    # the exchange folder is a setting of the class's machine (nbgrader's default is
     # /srv/nbgrader/exchange); this copy of the course gets its own
     with open(course / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.Exchange.root = {str(tmp_path / 'exchange')!r}\n")
     released = run(["nbgrader", "release_assignment", ASSIGNMENT], cwd=course)
     assert f"Released as: cnn-course {ASSIGNMENT}" in released.stderr
 
-    with jupyter_lab(course, tmp_path) as (url, token):
-        def call(path, form=None):
-            """The assignment list's web API, as its panel in JupyterLab calls it."""
-            data = urllib.parse.urlencode(form).encode() if form else None
-            headers = {"Authorization": f"token {token}"}
-            request = urllib.request.Request(url + path, data, headers)
-            with urllib.request.urlopen(request, timeout=WAIT_MS / 1000) as response:
-                return json.load(response)
+    with chromium() as browser, jupyter_lab(course, tmp_path, IN_A_CLASS) as (url, token):
+        page = browser.new_page()
+        page.goto(f"{url}lab?token={token}")
+        expect(page.locator(".jp-DirListing-content")).to_be_visible(timeout=WAIT_MS)
 
-        assert call("courses") == {"success": True, "value": ["cnn-course"]}
-        listed = call("assignments?course_id=cnn-course")
-        assert listed["success"], listed
-        ours = [a for a in listed["value"] if a["assignment_id"] == ASSIGNMENT]
-        assert [(a["course_id"], a["status"]) for a in ours] == [("cnn-course", "released")]
+        # the Nbgrader menu holds the Assignment List alone: no instructor's panel
+        page.locator(".lm-MenuBar-itemLabel").get_by_text("Nbgrader", exact=True).click()
+        menu = page.locator(".lm-Menu")
+        expect(menu).to_have_text("Assignment List")
+        menu.get_by_text("Assignment List", exact=True).click()
 
-        fetched = call("assignments/fetch", {"course_id": "cnn-course",
-                                             "assignment_id": ASSIGNMENT})
-        ours = [a for a in fetched["value"] if a["assignment_id"] == ASSIGNMENT]
-        assert [a["status"] for a in ours] == ["fetched"]
-        assert ours[0]["path"] == ASSIGNMENT  # fetched into the folder JupyterLab serves
-        for name in (NOTEBOOK, "checks.py"):
-            assert (course / ASSIGNMENT / name).is_file()
+        panel = page.locator("#nbgrader-assignment-list")
+        released = panel.locator("#released_assignments_list")
+        expect(released).to_contain_text(ASSIGNMENT, timeout=WAIT_MS)
+        expect(released).to_contain_text("cnn-course")
+        released.get_by_role("button", name="Fetch").click()
+        fetched = panel.locator("#fetched_assignments_list")
+        expect(fetched).to_contain_text(ASSIGNMENT, timeout=WAIT_MS)
+        expect(fetched.get_by_role("button", name="Submit")).to_be_visible()
+        shot = tmp_path / "assignment-list.png"
+        page.screenshot(path=shot)
+        print(f"screenshot: {shot}")
+
+        page_text = page.locator("body").inner_text()
+        assert not [e for e in EXCHANGE_ERRORS if e in page_text], page_text
+        assert "Create Assignment" not in page_text, page_text
+    # fetched into the folder JupyterLab serves
+    for name in (NOTEBOOK, "checks.py"):
+        assert (course / ASSIGNMENT / name).is_file()
