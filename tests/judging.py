@@ -29,7 +29,7 @@ def grade_in_process(assignment, answers, monkeypatch):
     for name in ["checks", *helpers]:
         kernel_setup = kernel_setup.replace(f"import {name}", "")
     code = "\n\n".join(source for grade_id, source in answers.items() if grade_id != "training")
-    failures = {}
+    failures, failing = {}, set()   # failing: as JudgeAnswers keeps it, for the cells below
     for grade_id, cell in cells:
         handed_back = []
         monkeypatch.setattr(kernel_checks, "_hand_back", lambda name, answer: handed_back.append((name, answer)))
@@ -43,7 +43,8 @@ def grade_in_process(assignment, answers, monkeypatch):
                 exec(cell, namespace)
             except Exception as caught:
                 error = f"{type(caught).__name__}: {caught}"
-        failure = judge.judge_cell(assignment, setup, cell, handed_back, error)[1]
+        failure = judge.judge_cell(assignment, setup, cell, handed_back, error, failing)[1]
         if failure:
             failures[grade_id] = failure
+            failing |= judge.tested_functions(assignment, setup, cell)
     return failures

@@ -130,6 +130,22 @@ def test_a_named_mistake_loses_its_tests_and_the_feedback_names_it(assignment, n
         assert row in (out / "report.html").read_text()
 
 
+def test_a_model_built_with_a_failing_function_names_that_function_as_the_first_fix(tmp_path_factory):
+    """A LeNet5 or a train_epoch that fails its own tests makes the trained model fail too:
+    the feedback names that function as the fix, not more epochs; a model that only cheated
+    its way to the test digits is still told to train better."""
+    _, results, _, _, _ = graded_class("ex04-cnn-in-pytorch", tmp_path_factory)
+    students = results["students"]
+    for name, function in [("train_epoch_forgot_zero_grad", "train_epoch"),
+                           ("lenet5_flatten_size_wrong", "LeNet5")]:
+        for test in students[name]["tests"]:
+            if test["grade_id"].startswith("training_"):
+                assert f"Fix `{function}` first" in test["message"], test
+                assert "more epochs" not in test["message"], test
+    [memorised] = [t for t in students["cheat_memorises_every_digit"]["tests"] if not t["passed"]]
+    assert "more epochs" in memorised["message"] and "first" not in memorised["message"]
+
+
 def test_an_answer_left_as_released_is_not_attempted_and_the_report_says_so(tmp_path):
     """One function written wrong, another left as released: the report and grades.csv
     tell the wrong attempt from the one not attempted."""

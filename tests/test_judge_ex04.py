@@ -15,7 +15,7 @@ import pytest
 
 from autograder import ex04_probes, judge, kernel_checks
 from autograder.judge import ex04
-from samples import REPO, solution_answers
+from samples import REPO, sample, solution_answers
 
 EX04 = "ex04-cnn-in-pytorch"
 NOTEBOOK = nbformat.read(REPO / "solutions" / EX04 / f"{EX04}.ipynb", as_version=4)
@@ -33,6 +33,11 @@ def released_copy(module):
     copy = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(copy)
     return copy
+
+
+def sample_code(name):
+    """A sample submission's answer cells but the training (tests/submissions), as code."""
+    return "\n".join(code for grade_id, code in sample(EX04, name)[0].items() if grade_id != "training")
 
 
 def verdict(grade_id, code="", **objects):
@@ -200,6 +205,48 @@ def test_the_trained_model_is_judged_on_labels_the_kernel_never_has(monkeypatch,
     message = verdict("training_unseen_digits", model=guess)
     assert message.startswith(f"The trained model classifies {int((labels == 0).sum())} of {len(labels)} new digits")
     assert verdict("training_test_accuracy", model=None).startswith("There is no trained `model`")
+
+
+def test_a_model_built_with_a_failing_function_names_that_function_as_the_first_fix():
+    """In JupyterLab, the trained model's test remembers which functions failed their
+    tests in this kernel: their fix comes first, not training longer. Once they pass,
+    the advice is about training again."""
+    import torch
+    checks, probes = released_copy(kernel_checks), released_copy(ex04_probes)
+    checks._hand_back = lambda name, answer: None
+    checks._course_judge = lambda: judge   # a student's JupyterLab, in the course folder
+
+    def released(name, *args, **kwargs):
+        found = {"checks": checks, "probes": probes}
+        return found[name] if name in found else builtins.__import__(name, *args, **kwargs)
+
+    namespace = {"__builtins__": {**vars(builtins), "__import__": released}}
+    solution = "\n".join(source for grade_id, source in solution_answers(EX04).items()
+                         if grade_id != "training")
+    no_zero_grad = sample_code("train_epoch_forgot_zero_grad")
+
+    def run(grade_id):
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            try:
+                exec(course_cell(grade_id), namespace)
+            except AssertionError as failed:
+                return str(failed)
+        return None
+
+    exec(SETUP, namespace)
+    exec(no_zero_grad, namespace)
+    torch.manual_seed(0)
+    namespace["model"] = namespace["LeNet5"]()   # as untrained as the broken loop leaves it
+    assert "zero_grad" in run("train_epoch_examples")
+    message = run("training_test_accuracy")
+    assert message.startswith("The trained model classifies"), message
+    assert "Fix `train_epoch` first: its tests above fail" in message, message
+    assert ex04.TRAIN_BETTER not in message
+
+    exec(solution, namespace)   # the student fixes train_epoch; the model is still untrained
+    assert run("train_epoch_examples") is None
+    message = run("training_test_accuracy")
+    assert "first" not in message and message.endswith(ex04.TRAIN_BETTER), message
 
 
 @pytest.mark.parametrize("grade_id", ["count_parameters_models", "LeNet5_shapes", "train_epoch_hidden",

@@ -300,12 +300,13 @@ def _case_text(case):
     return f"the {case.function.removeprefix('run_')} test" + (f" ({settings})" if settings else "")
 
 
-def judge_cell(assignment, setup, source, answers, kernel_error=None):
+def judge_cell(assignment, setup, source, answers, kernel_error=None, failing=()):
     """(number of cases, None) when every answer of the test cell `source` is right; else
     (number of cases, the Failure of the first wrong one). No case: (0, None).
 
     `answers`: (function name, plain data) in the order the kernel handed them back;
-    `kernel_error`: the error that stopped the cell in the kernel, if any."""
+    `kernel_error`: the error that stopped the cell in the kernel, if any; `failing`: the
+    student's functions whose test cells above failed (see tested_functions)."""
     module = ASSIGNMENTS[assignment]
     cases, expected_values = expectations(assignment, setup, source)
     decoded = [decode(data) for _, data in answers]
@@ -317,7 +318,7 @@ def judge_cell(assignment, setup, source, answers, kernel_error=None):
         if "probe" in case.options:
             problem = _observation_problem(module, case, answer, expected)
             if problem:
-                return len(cases), problem
+                return len(cases), _fix_first(module, case, problem, failing)
             continue
         problem = problem_with(case.function, case.args, case.kwargs, answer, expected, _comparison(case))
         if problem:
@@ -360,6 +361,25 @@ def _pattern(module, case, answer, expected, formula):
     return f"\nWhere it goes wrong: {'; '.join(facts)}." if facts else ""
 
 
+def tested_functions(assignment, setup, source):
+    """The names of the student's functions (or classes) the test cell `source` checks."""
+    names = set()
+    for case in expectations(assignment, setup, source)[0]:
+        if "probe" not in case.options:
+            names.add(case.function)
+            continue
+        subject = case.args[0]
+        names.update(getattr(s, "__name__", None) for s in (subject if isinstance(subject, tuple) else (subject,)))
+    return names - {None}
+
+
+def _fix_first(module, case, problem, failing):
+    """A probe's Failure, naming first the student's functions it was built with that fail
+    their own tests (an exercise's BUILT_WITH): the fix to make before any other."""
+    broken = [name for name in getattr(module, "BUILT_WITH", {}).get(case.function, ()) if name in failing]
+    return Failure(module.fix_first(problem.message, broken), problem.mistake) if broken else problem
+
+
 def _observation_problem(module, case, seen, expected):
     """What was wrong in what a probe saw (a Failure), or None."""
     if not isinstance(seen, dict):   # the probe itself failed on the student's object
@@ -373,9 +393,10 @@ def _observation_problem(module, case, seen, expected):
                        f"never sends ({type(error).__name__}: {error}).")
 
 
-def observation_problem(probe_name, subject, kwargs, seen):
+def observation_problem(probe_name, subject, kwargs, seen, failing=()):
     """The verdict on what a probe saw in a student's JupyterLab (the kernel asks; while
-    grading the grader judges instead): the message, or None."""
+    grading the grader judges instead): the message, or None. `failing`: the functions
+    whose tests failed when last run in that kernel."""
     module = next((m for m in ASSIGNMENTS.values() if probe_name in getattr(m, "PROBES", {})), None)
     if module is None:
         return None
@@ -386,4 +407,4 @@ def observation_problem(probe_name, subject, kwargs, seen):
     probe = getattr(module.HELPERS["probes"], probe_name)
     case = Case(probe_name, (subject,), dict(kwargs), None, {"probe": probe})
     found = _observation_problem(module, case, seen, _expected(module, case))
-    return found.text if found else None
+    return _fix_first(module, case, found, failing).text if found else None

@@ -562,9 +562,27 @@ def _trained_model_problem(case, seen, labels):
     right = int((predicted == labels).sum())
     if right < minimum * len(labels):
         return (f"The trained model classifies {right} of {len(labels)} {where} correctly "
-                f"({right / len(labels):.1%}); expected at least {minimum:.0%}. Train for more "
-                "epochs or adjust the learning rate, and check that the loss goes down.")
+                f"({right / len(labels):.1%}); expected at least {minimum:.0%}. {TRAIN_BETTER}")
     return None
+
+
+TRAIN_BETTER = ("Train for more epochs or adjust the learning rate, and check that the loss "
+                "goes down.")
+
+# The trained model is built with the student's LeNet5 and trained by their train_epoch:
+# while one of them fails its own tests, training longer cannot help, and that is the fix
+# the failed test of the model names first.
+BUILT_WITH = {"run_trained_model": ("LeNet5", "train_epoch")}
+
+
+def fix_first(message, failing):
+    """A failed trained-model test's message when functions it is `BUILT_WITH` fail their
+    own tests: those are named as the fix, in place of the advice to train better."""
+    names = " and ".join(f"`{name}`" for name in failing)
+    one = len(failing) == 1
+    return (message.replace(" " + TRAIN_BETTER, "") + f"\nFix {names} first: "
+            f"{'its' if one else 'their'} tests above fail, and your trained model is made with "
+            f"{'it' if one else 'them'}. Then run the training cell again.")
 
 
 # For each probe: how its expected observation is made, and how what it saw is judged.

@@ -49,6 +49,7 @@ class JudgeAnswers(NbGraderPreprocessor):
                 course_cells = {c.name: c.source for c in notebook.source_cells}
                 tests = {c.name for c in notebook.grade_cells if c.cell_type == "code"}
         setup = course_cells.get("setup", "")
+        failing = set()   # the functions whose test cells above failed: a later test may depend on them
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -59,10 +60,12 @@ class JudgeAnswers(NbGraderPreprocessor):
             if not judged or not utils.is_grade(cell) or utils.is_solution(cell) \
                     or grade_id not in tests:
                 continue
-            cases, failure = judge.judge_cell(assignment, setup, course_cells[grade_id], answers, error)
+            cases, failure = judge.judge_cell(assignment, setup, course_cells[grade_id], answers, error,
+                                              failing)
             if not cases:
                 continue   # a test cell that checks in the kernel alone
             if failure:
+                failing |= judge.tested_functions(assignment, setup, course_cells[grade_id])
                 message = failure.text
                 cell.outputs = [new_output("error", ename="AssertionError", evalue=message,
                                            traceback=[message])]

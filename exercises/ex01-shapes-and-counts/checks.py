@@ -367,6 +367,21 @@ def _course_judge():
         return None
 
 
+# The functions whose test failed when last run in this kernel: a later test that depends
+# on one of them (exercise 4's trained model) names it as the fix to make first.
+_failing = set()
+
+
+def _record(names, problem):
+    for name in names:
+        (_failing.add if problem else _failing.discard)(name)
+
+
+def _names(subject):
+    subjects = subject if isinstance(subject, tuple) else (subject,)
+    return [s.__name__ for s in subjects if hasattr(s, "__name__")]
+
+
 def expect(fn, args, kwargs, expected=None, **options):
     """Call fn(*args, **kwargs) and hand back its answer. `expected` (a visible test's
     value) checks it at once; options: rtol, atol, names (of a tuple's parts)."""
@@ -376,6 +391,7 @@ def expect(fn, args, kwargs, expected=None, **options):
     _hand_back(name, answer)
     if expected is not None:
         problem = problem_with(name, args, kwargs, decode(answer), expected, options)
+        _record([name], problem)
         if problem:
             judge = _course_judge()
             if judge is not None:
@@ -409,6 +425,7 @@ def observe(subject, probe, **kwargs):
         print(f"(checks: the course's grader was not found, so {name} is checked only when "
               "graded: open the notebook from the course folder to check it here.)", file=sys.stderr)
         return
-    problem = judge.observation_problem(name, subject, kwargs, decode(seen))
+    problem = judge.observation_problem(name, subject, kwargs, decode(seen), _failing)
+    _record(_names(subject), problem)
     if problem:
         raise TestFailed(problem, raised) from None
