@@ -119,6 +119,11 @@ def errors_in(cell):
     return "".join(errors.all_text_contents())
 
 
+def flat(text):
+    """Text with every run of white space as one space: messages are wrapped at 80 columns."""
+    return " ".join(text.split())
+
+
 def output_of(cell):
     return "".join(cell.locator(".jp-OutputArea").all_text_contents())
 
@@ -173,7 +178,7 @@ def test_a_student_writes_one_function_and_runs_the_notebook(course, tmp_path):
         assert f"{SOLVED}: the visible tests pass." in output_of(cells.nth(tests[SOLVED][0]))
         # the next function's test says it is not written; Run All stops there
         stop = tests[others[0]][0]
-        shown = errors_in(cells.nth(stop))
+        shown = flat(errors_in(cells.nth(stop)))
         # the message first, then the student's own cell, never the helpers' frames
         assert shown.startswith(f"AssertionError: {others[0]}(") and NOT_WRITTEN in shown, shown
         assert "raise NotImplementedError()" in shown and "checks.py" not in shown, shown
@@ -194,7 +199,7 @@ def test_a_student_writes_one_function_and_runs_the_notebook(course, tmp_path):
             page.keyboard.press("Shift+Enter")
             wait_until_run(page, cells.nth(i))
         for function in others:
-            errors = errors_in(cells.nth(tests[function][0]))
+            errors = flat(errors_in(cells.nth(tests[function][0])))
             assert f"AssertionError: {function}(" in errors and NOT_WRITTEN in errors, errors
 
         # the toolbar's Validate button checks the saved notebook: only the others fail
@@ -202,7 +207,7 @@ def test_a_student_writes_one_function_and_runs_the_notebook(course, tmp_path):
         dialog = page.locator(".jp-Dialog")
         expect(dialog).to_contain_text("Validation Results", timeout=WAIT_MS)
         expect(dialog).to_contain_text("The following cell failed", timeout=WAIT_MS)
-        report = dialog.text_content()
+        report = flat(dialog.text_content())
         assert f"AssertionError: {SOLVED}(" not in report
         for function in others:
             assert f"AssertionError: {function}(" in report and NOT_WRITTEN in report, report
@@ -232,10 +237,13 @@ def test_a_function_that_raises_shows_the_students_own_lines_under_the_message(c
     [error] = [o for o in cells["conv2d_examples"].outputs if o.output_type == "error"]
     shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback)).splitlines()
 
-    # the test's message on top, then the traceback from the test cell's line down to the
-    # student's line that raised, through their own helper; no frame of the course's helpers
-    assert re.match(r"AssertionError: conv2d\(.*\) raised NameError: name 'bias_of' is not defined",
-                    shown[0]), shown
+    # the test's message on top (wrapped at 80 columns), then the traceback from the test
+    # cell's line down to the student's line that raised, through their own helper; no
+    # frame of the course's helpers
+    message = flat("\n".join(shown[:shown.index("")]))
+    assert re.fullmatch(r"AssertionError: conv2d\(.*\) raised NameError: name 'bias_of' is not defined",
+                        message), shown
+    assert max(len(line) for line in shown[:shown.index("")]) <= 80, shown
     lines = "\n".join(shown)
     assert re.search(r"----> 3 checks\.expect\(conv2d", lines), lines
     assert re.search(r"----> 4\s+out\[:, o\] = one_kernel\(x, w\[o\], b\[o\]\)", lines), lines
@@ -248,8 +256,9 @@ def test_a_function_that_raises_shows_the_students_own_lines_under_the_message(c
     NotebookClient(nb, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
     [error] = [o for o in cells["conv2d_examples"].outputs if o.output_type == "error"]
     shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback))
-    assert shown.startswith("AssertionError: conv2d(") and "wrong values" in shown.splitlines()[0]
-    assert shown.count("wrong values") == 1 and "checks.py" not in shown, shown
+    message = flat(shown.split("\n\n")[0])
+    assert message.startswith("AssertionError: conv2d(") and "wrong values" in message, shown
+    assert flat(shown).count("wrong values") == 1 and "checks.py" not in shown, shown
     assert re.search(r"----> 3 checks\.expect\(conv2d", shown), shown
 
 
@@ -257,11 +266,12 @@ def test_nbgrader_validate_names_the_functions_left_then_says_success(course, tm
     released = course / "exercises" / ASSIGNMENT / NOTEBOOK
     _, functions, tests = cells_of(released)
     # nbgrader validate exits 0 either way (run() checks that): its verdict is in the text
-    report = run(["nbgrader", "validate", str(released)], cwd=course).stdout
+    report = flat(run(["nbgrader", "validate", str(released)], cwd=course).stdout)
     failing = sum(len(cells) for cells in tests.values())
     assert report.startswith(f"VALIDATION FAILED ON {failing} CELL(S)!"), report
-    for function in functions:
-        assert re.search(rf"AssertionError: {function}\(.*\) raised NotImplementedError", report)
+    for function in functions:   # the whole message, on top of the traceback, never cut
+        assert re.search(rf"AssertionError: {function}\([^)]*\) {NOT_WRITTEN}\. Replace "
+                         r"`raise NotImplementedError\(\)` with your code\. -----", report), report
 
     answered = make_submission(ASSIGNMENT, tmp_path / "answered", solution_answers(ASSIGNMENT))
     shutil.copy(released.parent / "checks.py", answered.parent)  # released beside the notebook

@@ -22,6 +22,7 @@ ANSWER_TYPE = "application/vnd.cnn-course.answer+json"
 # numeric array types an answer may carry (never object arrays: plain data only)
 ARRAY_KINDS = "biuf"
 MAX_TEXT = 2000
+MESSAGE_WIDTH = 80   # columns of a failed test's message in JupyterLab and nbgrader validate
 
 
 # ---------------------------------------------------------------------------------------
@@ -328,8 +329,13 @@ class TestFailed(AssertionError):
         self.raised = raised
 
     def _render_traceback_(self):   # IPython shows these lines as the traceback
+        import textwrap
         from IPython import get_ipython
-        head = [f"\x1b[31mAssertionError\x1b[39m: {self}"]
+        # wrapped: `nbgrader validate` cuts every line of its report at 90 columns
+        lines = [line for paragraph in f"AssertionError: {self}".splitlines()
+                 for line in textwrap.wrap(paragraph, MESSAGE_WIDTH, break_long_words=False,
+                                           break_on_hyphens=False) or [""]]
+        head = ["\x1b[31mAssertionError\x1b[39m" + lines[0][len("AssertionError"):], *lines[1:]]
         shell = get_ipython()
         if shell is None:
             return head
