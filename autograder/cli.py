@@ -1,9 +1,10 @@
 """Command line of the batch grader:
 
     python -m autograder grade ASSIGNMENT SUBMISSIONS_DIR --out OUT_DIR [--jobs N] [--timeout S]
-                               [--scheduler tcp://HOST:PORT] [--resume]
+                               [--scheduler tcp://HOST:PORT] [--resume] [--gradebook]
 """
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -49,6 +50,10 @@ def _parser():
     grade.add_argument("--resume", action="store_true",
                        help="keep the results already in OUT_DIR for unchanged submissions of "
                             "the same assignment version, and grade only the rest")
+    grade.add_argument("--gradebook", action="store_true",
+                       help="also write each graded submission into the course's nbgrader "
+                            "gradebook (scores per test cell, autograded notebooks, feedback), "
+                            "for the formgrader, manual grading and nbgrader export")
     return parser
 
 
@@ -117,6 +122,7 @@ def grade_command(args):
     from autograder.batch import Job, KernelCannotStart, LocalPool
     from autograder.cluster import ClusterError, ClusterPool
     from autograder.course import assignment_version
+    from autograder.gradebook import GradebookError, GradebookWriter
     from autograder.outputs import ResultsWriter, earlier_results
     from autograder.progress import Progress
     from autograder.report import build_report
@@ -148,8 +154,11 @@ def grade_command(args):
     writer = None
     started = time.monotonic()
     try:
-        with pool:
+        with pool, contextlib.ExitStack() as cleanup:
             template = pool.template
+            # opened before any grading: a gradebook that cannot take the results says so now
+            gradebook = cleanup.enter_context(GradebookWriter(args.assignment, template["notebooks"])) \
+                if args.gradebook else None
             missing, jobs, kept = [], [], set()
             for s in submissions:
                 if not present_notebooks(s.folder, template):
@@ -173,6 +182,8 @@ def grade_command(args):
                 sha256 = {job.student_id: job.sha256 for job in jobs}   # what --resume compares
                 for result in pool.grade(jobs):
                     result["submission_sha256"] = sha256[result["student_id"]]
+                    if gradebook:   # before the results files: a re-run redoes both
+                        gradebook.add(result)
                     writer.add(result)
                     progress.update()
                     if _Stop.requested:
@@ -183,6 +194,9 @@ def grade_command(args):
         raise InstructorError(f"a student's kernel cannot start in {where}, so nothing was "
                               f"graded: {error}") from None
     except ClusterError as error:
+        _stopped(writer, out)
+        raise InstructorError(str(error)) from None
+    except GradebookError as error:
         _stopped(writer, out)
         raise InstructorError(str(error)) from None
     except KeyboardInterrupt:
@@ -197,6 +211,9 @@ def grade_command(args):
         now += f", {len(kept)} kept from the earlier run"
     print(f"{graded} of {len(submissions)} submissions graded in {seconds:.1f} s ({now}); "
           f"grades in {out / 'grades.csv'}, class report in {out / 'report.html'}")
+    if gradebook:
+        print(f"{gradebook.written} graded now written into the gradebook "
+              f"({gradebook.coursedir.db_url}): see them in the formgrader, or run nbgrader export")
     return 0
 
 

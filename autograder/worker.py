@@ -29,6 +29,8 @@ from autograder.submissions import student_files
 
 STUDENT = "student"  # the id inside every scratch course
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2  # a bigger "notebook" is not a student's work
+# what nbgrader's autograde leaves beside the autograded notebooks, for its feedback commands
+SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 def ungraded(template, student_id, status, message=""):
@@ -285,6 +287,9 @@ def grade(student_id, folder, template, scratch, isolation):
     result["status"] = "graded"
     result["feedback"] = sorted(
         str(p) for p in (scratch / "feedback" / STUDENT / assignment).glob("*.html"))
+    autograded = scratch / "autograded" / STUDENT / assignment
+    result["autograded"] = sorted(   # for the course's gradebook (--gradebook)
+        str(p) for p in autograded.iterdir() if p.suffix == ".ipynb" or p.name in SUBMISSION_FILES)
     return result
 
 
@@ -314,14 +319,14 @@ def timed_out(template, student_id, timeout):
 
 
 def collect(template, student_id, scratch, how_it_ended):
-    """The result a grading process left in `scratch`, its feedback pages read in
-    ({file name: HTML}), so that it can travel to another machine."""
+    """The result a grading process left in `scratch`, its feedback pages and autograded
+    notebooks read in ({file name: text}), so that it can travel to another machine."""
     result_file = Path(scratch) / "result.json"
     if not result_file.is_file():
         return ungraded(template, student_id, "error", f"the grading process died ({how_it_ended})")
     result = json.loads(result_file.read_text())
-    result["feedback"] = {Path(p).name: Path(p).read_text(encoding="utf-8")
-                          for p in result.get("feedback", [])}
+    for files in ("feedback", "autograded"):
+        result[files] = {Path(p).name: Path(p).read_text(encoding="utf-8") for p in result.get(files, [])}
     return result
 
 
