@@ -2,6 +2,7 @@
 
     python -m autograder grade ASSIGNMENT SUBMISSIONS_DIR --out OUT_DIR [--jobs N] [--timeout S]
                                [--scheduler tcp://HOST:PORT] [--resume] [--gradebook]
+    python -m autograder export-lms OUT_DIR --roster ROSTER.csv --format canvas|moodle
 """
 import argparse
 import contextlib
@@ -54,7 +55,44 @@ def _parser():
                        help="also write each graded submission into the course's nbgrader "
                             "gradebook (scores per test cell, autograded notebooks, feedback), "
                             "for the formgrader, manual grading and nbgrader export")
+    lms = commands.add_parser(
+        "export-lms", help="write an assignment's grades as a CSV an LMS gradebook imports",
+        description="Write OUT_DIR's grades for Canvas's or Moodle's gradebook import, with "
+                    "the students' LMS identifiers from a roster.")
+    lms.add_argument("out_dir", type=Path, help="a folder the grade command wrote")
+    lms.add_argument("--roster", type=Path, required=True,
+                     help="CSV with a column of student ids and the LMS's identifiers (canvas: "
+                          "Student, ID, SIS User ID, SIS Login ID, Section, as Canvas exports them)")
+    lms.add_argument("--format", choices=["canvas", "moodle"], required=True, dest="lms")
+    lms.add_argument("--id-column", default="student_id",
+                     help="the roster's column of the ids used for submissions (default: student_id)")
+    lms.add_argument("--column", help="title of the grade column (default: the assignment's name; "
+                                      "for Canvas, 'Name (ID)' updates an existing assignment)")
+    lms.add_argument("--lms-id", default="Email address",
+                     help="moodle: the roster's column that identifies users (default: Email address)")
+    lms.add_argument("--output", type=Path, help="file to write (default: OUT_DIR/lms-FORMAT.csv)")
     return parser
+
+
+def export_lms_command(args):
+    from autograder.lms import RosterError, export_lms
+    try:
+        export = export_lms(args.out_dir, args.roster, args.lms, args.output, args.id_column,
+                            args.column, args.lms_id)
+    except RosterError as error:
+        raise InstructorError(str(error)) from None
+    print(f"{export.rows} students written to {export.path} for {args.lms}.")
+    if export.no_grade:
+        print(f"{len(export.no_grade)} in the roster without a grade (left blank, which the LMS "
+              "imports as no change):")
+        for student_id, why in export.no_grade:
+            print(f"  {student_id}: {why}")
+    if export.not_in_roster:
+        print(f"{len(export.not_in_roster)} submissions whose student is not in the roster "
+              "(not written: add them to the roster):")
+        for student_id in export.not_in_roster:
+            print(f"  {student_id}")
+    return 0
 
 
 def _check(args):
@@ -227,7 +265,7 @@ def _stopped(writer, out):
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:
-        return grade_command(args)
+        return export_lms_command(args) if args.command == "export-lms" else grade_command(args)
     except InstructorError as error:
         print(f"python -m autograder: error: {error}", file=sys.stderr)
         return 2
