@@ -31,15 +31,18 @@ def number(value):
 
 
 def student_entry(result):
-    """A result as results.json keeps it: the answer cells left as released, and per test
-    cell grade_id, points, max_points, passed, message, the known mistake the grader named
-    ({"id", "name"} or null), and whether its answer cell was attempted."""
+    """A result as results.json keeps it: the answer cells left as released, the grading's
+    wall time and the kernel's peak memory (null where it could not be measured), and per
+    test cell grade_id, points, max_points, passed, message, the known mistake the grader
+    named ({"id", "name"} or null), and whether its answer cell was attempted."""
     return {
         "status": result["status"],
         "score": number(result["score"]),
         "max_score": number(result["max_score"]),
         "message": result.get("message", ""),
         "submission_sha256": result.get("submission_sha256"),
+        "seconds": result.get("seconds"),
+        "peak_memory_bytes": result.get("peak_memory_bytes"),
         "not_attempted": result.get("not_attempted", []),
         "tests": [
             {"grade_id": t["grade_id"], "notebook": t["notebook"],

@@ -13,15 +13,27 @@ import matplotlib.pyplot as plt  # noqa: E402
 from autograder.outputs import number  # noqa: E402
 
 STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }
+body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; color: #222; }
 table { border-collapse: collapse; margin: 1rem 0; }
-th, td { padding: .3rem .8rem; border-bottom: 1px solid #ddd; text-align: left; }
+th, td { padding: .3rem .8rem; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .bars { display: flex; }
 .bar { background: #d9534f; height: .8rem; }
 .bar.skipped { background: #bbb; }
 .muted { color: #666; }
+details summary { cursor: pointer; color: #3b73b9; }
+details p { white-space: pre-wrap; max-width: 22rem; overflow-wrap: break-word; }
 """
+MESSAGE_CHARS = 400     # of a test's example message: the report stays light
+NAMED_PER_REASON = 10   # students named for each reason a submission was not graded
+
+
+def _png(fig):
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _histogram(scores, max_score):
@@ -31,11 +43,32 @@ def _histogram(scores, max_score):
     ax.set_xlabel(f"score (out of {number(max_score)})")
     ax.set_ylabel("students")
     ax.set_title("Scores of graded submissions")
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return _png(fig)
+
+
+def _cost_histograms(seconds, memory_mb):
+    """Grading time and peak memory per submission, side by side (one panel without memory)."""
+    panels = [(seconds, "Grading time", "seconds per submission")] + \
+        ([(memory_mb, "The kernel's peak memory", "MB per submission")] if memory_mb else [])
+    fig, axes = plt.subplots(1, len(panels), figsize=(8, 2.8), dpi=100, squeeze=False)
+    for ax, (values, title, label) in zip(axes[0], panels):
+        ax.hist(values, bins=20, color="#7a7a7a", edgecolor="white")
+        ax.set_title(title)
+        ax.set_xlabel(label)
+        ax.set_ylabel("submissions")
+    return _png(fig)
+
+
+def _spread(values, unit):
+    """median, 90th percentile and maximum, in one phrase."""
+    ordered = sorted(values)
+    ninetieth = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    return (f"median {statistics.median(ordered):.1f} {unit}, 90th percentile {ninetieth:.1f} "
+            f"{unit}, largest {ordered[-1]:.1f} {unit}")
+
+
+def _shorter(text, limit=MESSAGE_CHARS):
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
 
 
 def _table(header, rows):
@@ -63,13 +96,22 @@ class _ClassTally:
         self.blank = 0
         self.students_with, self.names, self.example = Counter(), {}, {}
         self.where = defaultdict(set)
-        self.problems = []
+        self.test_mistakes, self.test_example = defaultdict(Counter), {}
+        self.seconds, self.memory_mb = [], []   # timeouts' seconds are the limit: not drawn
+        self.reasons = {}   # (status, why) -> [count, the first students]
 
     def add(self, r):
         self.count += 1
         self.statuses[r["status"]] += 1
+        if r.get("seconds") is not None and r["status"] != "timeout":
+            self.seconds.append(r["seconds"])
+        if r.get("peak_memory_bytes"):
+            self.memory_mb.append(r["peak_memory_bytes"] / 1024 ** 2)
         if r["status"] != "graded":
-            self.problems.append((r["student_id"], r["status"], r.get("message", "")))
+            reason = self.reasons.setdefault((r["status"], r.get("message", "")), [0, []])
+            reason[0] += 1
+            if len(reason[1]) < NAMED_PER_REASON:
+                reason[1].append(r["student_id"])
             return
         self.scores.append(r["score"])
         seen = set()
@@ -80,12 +122,14 @@ class _ClassTally:
                 self.not_attempted[t["grade_id"]] += 1
             elif not t["passed"]:
                 self.failed[t["grade_id"]] += 1
+                self.test_example.setdefault(t["grade_id"], t["message"])
             mistake = t.get("mistake")
             if mistake:   # named by the grader, as data: counted by its id
                 seen.add(mistake["id"])
                 self.names[mistake["id"]] = mistake["name"]
                 self.where[mistake["id"]].add(t["grade_id"])
                 self.example.setdefault(mistake["id"], t["message"])
+                self.test_mistakes[t["grade_id"]][mistake["id"]] += 1
         self.students_with.update(seen)
 
 
@@ -122,14 +166,21 @@ def build_report(results, template, seconds, jobs):
         failed, skipped = tally.failed[test["grade_id"]], tally.not_attempted[test["grade_id"]]
         rate = (failed + skipped) / graded if graded else 0.0
         wrong = failed / graded if graded else 0.0
+        named = tally.test_mistakes[test["grade_id"]]
+        mistakes = "; ".join(f"{tally.names[key]} ({count})" for key, count in
+                             sorted(named.items(), key=lambda item: (-item[1], item[0])))
+        example = tally.test_example.get(test["grade_id"])
         rows.append([_td(test["grade_id"]), _td(number(test["max_points"]), True),
                      _td(f"{failed} / {graded}", True), _td(f"{skipped} / {graded}", True),
                      _td(f"{rate:.0%}", True),
                      f'<td><div class="bars"><div class="bar" style="width:{wrong * 10:.2f}rem">'
                      f'</div><div class="bar skipped" style="width:{(rate - wrong) * 10:.2f}rem">'
-                     '</div></div></td>'])
+                     '</div></div></td>',
+                     _td(mistakes),
+                     f"<td><details><summary>read</summary><p>{e(_shorter(example))}</p></details></td>"
+                     if example else "<td></td>"])
     parts.append(_table(["test", "points", "attempted, wrong", "not attempted", "failure rate",
-                         ""], rows))
+                         "", "mistakes named (students)", "one wrong attempt's message"], rows))
     parts.append('<p class="muted">Not attempted: the answer cell this test grades was left '
                  'exactly as released (red: wrong attempts, grey: not attempted).</p>')
 
@@ -143,10 +194,28 @@ def build_report(results, template, seconds, jobs):
     else:
         parts.append('<p class="muted">No known mistake was diagnosed.</p>')
 
+    parts.append("<h2>Grading time and memory</h2>")
+    if tally.seconds:
+        cost = [f"Grading time: {_spread(tally.seconds, 's')}"
+                + (f" (and {tally.statuses['timeout']} stopped at the time limit)."
+                   if tally.statuses["timeout"] else ".")]
+        cost.append(f"The kernel's peak memory: {_spread(tally.memory_mb, 'MB')}." if tally.memory_mb
+                    else "The kernel's peak memory was not measured (it needs cgroups).")
+        parts.append("<p>" + " ".join(e(c) for c in cost) + "</p>")
+        parts.append('<img alt="Histograms of grading time and peak memory per submission" '
+                     f'src="data:image/png;base64,{_cost_histograms(tally.seconds, tally.memory_mb)}">')
+    else:
+        parts.append('<p class="muted">No submission was timed.</p>')
+
     parts.append("<h2>Submissions not graded</h2>")
-    if tally.problems:
-        rows = [[_td(student), _td(status), _td(message)] for student, status, message in tally.problems]
-        parts.append(_table(["student", "status", "why"], rows))
+    if tally.reasons:
+        rows = []
+        for (status, why), (count, students) in sorted(tally.reasons.items(),
+                                                       key=lambda item: (-item[1][0], item[0])):
+            more = f" and {count - len(students)} more" if count > len(students) else ""
+            rows.append([_td(status), _td(why), _td(count, True), _td(", ".join(students) + more)])
+        parts.append(_table(["status", "why", "submissions", "students"], rows))
+        parts.append('<p class="muted">Every student\'s status is in grades.csv.</p>')
     else:
         parts.append('<p class="muted">Every submission was graded.</p>')
 

@@ -314,8 +314,9 @@ def kill_tree(pid):
 
 
 def timed_out(template, student_id, timeout):
-    return ungraded(template, student_id, "timeout",
-                    f"grading was stopped after {timeout:g} s (the time limit)")
+    return {**ungraded(template, student_id, "timeout",
+                       f"grading was stopped after {timeout:g} s (the time limit)"),
+            "seconds": timeout}
 
 
 def collect(template, student_id, scratch, how_it_ended):
@@ -338,6 +339,7 @@ def run_in_child(student_id, folder, template, scratch, isolation):
     log = os.open(scratch / "grading.log", os.O_WRONLY | os.O_CREAT, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
+    started = time.monotonic()
     try:
         result = grade(student_id, folder, template, scratch / "course", isolation)
     except Exception as error:
@@ -347,6 +349,7 @@ def run_in_child(student_id, folder, template, scratch, isolation):
         for child in psutil.Process().children(recursive=True):  # nothing may outlive grading
             with contextlib.suppress(psutil.NoSuchProcess):
                 child.kill()
+    result["seconds"] = round(time.monotonic() - started, 2)   # for the class report
     (scratch / "result.json").write_text(json.dumps(result))
 
 
