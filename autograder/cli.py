@@ -25,6 +25,18 @@ class InstructorError(Exception):
     """A mistake in the command itself: reported in one line, exit code 2."""
 
 
+def _threshold(text):
+    if text == "off":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number in (0, 1] nor 'off'")
+    return value
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="Grade a folder of submissions with nbgrader.")
@@ -51,6 +63,9 @@ def _parser():
     grade.add_argument("--resume", action="store_true",
                        help="keep the results already in OUT_DIR for unchanged submissions of "
                             "the same assignment version, and grade only the rest")
+    grade.add_argument("--similarity", type=_threshold, default=0.9, metavar="THRESHOLD",
+                       help="flag in the report the pairs of submissions whose own code is at "
+                            "least this alike, 0 to 1 (copydetect; default 0.9), or 'off'")
     grade.add_argument("--gradebook", action="store_true",
                        help="also write each graded submission into the course's nbgrader "
                             "gradebook (scores per test cell, autograded notebooks, feedback), "
@@ -241,7 +256,10 @@ def grade_command(args):
         _stopped(writer, out)
         return 130
     seconds = time.monotonic() - started
-    report = build_report(writer.finish(), template, seconds, pool.slots)
+    similarity = None
+    if args.similarity is not None:
+        similarity = _similarity(submissions, template, args.similarity, out)
+    report = build_report(writer.finish(), template, seconds, pool.slots, similarity)
     (out / "report.html").write_text(report, encoding="utf-8")
     graded = writer.statuses["graded"]
     now = f"{writer.count - len(missing)} graded now"
@@ -253,6 +271,27 @@ def grade_command(args):
         print(f"{gradebook.written} graded now written into the gradebook "
               f"({gradebook.coursedir.db_url}): see them in the formgrader, or run nbgrader export")
     return 0
+
+
+def _similarity(submissions, template, threshold, out):
+    """The near-identical pairs of the class (autograder/similarity.py), also written to
+    OUT_DIR/similarity.csv; timed, since it grows with the class."""
+    import csv
+
+    from autograder.similarity import Similarity, similar_pairs, student_code
+    started = time.monotonic()
+    codes = {s.student_id: student_code(s.folder, template["notebooks"]) for s in submissions}
+    released = "\n\n".join(stub for cells in template["released_answers"].values() for stub in cells.values())
+    pairs = similar_pairs(codes, released, threshold)
+    with open(out / "similarity.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["first", "second", "score"])
+        writer.writerows([p.first, p.second, f"{p.score:.3f}"] for p in pairs)
+    seconds = time.monotonic() - started
+    print(f"similarity: {len(pairs)} pair{'' if len(pairs) == 1 else 's'} at least "
+          f"{threshold:g} alike among {len(codes)} "
+          f"submissions ({seconds:.1f} s), in {out / 'similarity.csv'}")
+    return Similarity(pairs, threshold, len(codes), seconds)
 
 
 def _stopped(writer, out):

@@ -23,8 +23,13 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .muted { color: #666; }
 details summary { cursor: pointer; color: #3b73b9; }
 details p { white-space: pre-wrap; max-width: 22rem; overflow-wrap: break-word; }
+.pair { display: flex; gap: 1rem; max-width: 50rem; }
+.pair pre { flex: 1; min-width: 0; white-space: pre-wrap; overflow-wrap: anywhere; font-size: .75rem;
+            background: #f6f6f6; padding: .5rem; }
+mark { background: #ffe08a; }
 """
 MESSAGE_CHARS = 400     # of a test's example message: the report stays light
+PAIRS_SHOWN = 30        # near-identical pairs shown with their code (all in similarity.csv)
 NAMED_PER_REASON = 10   # students named for each reason a submission was not graded
 
 
@@ -65,6 +70,28 @@ def _spread(values, unit):
     ninetieth = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
     return (f"median {statistics.median(ordered):.1f} {unit}, 90th percentile {ninetieth:.1f} "
             f"{unit}, largest {ordered[-1]:.1f} {unit}")
+
+
+def _similarity_section(similarity):
+    e = html.escape
+    if similarity is None:
+        return '<p class="muted">Not checked (--similarity off).</p>'
+    pairs = similarity.pairs
+    said = (f"{len(pairs)} pair{'' if len(pairs) == 1 else 's'} of submissions share at least "
+            f"{similarity.threshold:.0%} of "
+            f"their own code (copydetect, with names, strings, comments and white space "
+            f"normalised, and the released code and the code many submissions share left "
+            f"out), among {similarity.compared} submissions, found in {similarity.seconds:.1f} s.")
+    if len(pairs) > PAIRS_SHOWN:
+        said += f" The {PAIRS_SHOWN} most alike are shown; every pair is in similarity.csv."
+    parts = [f"<p>{e(said)}</p>"]
+    if pairs:
+        rows = [[_td(f"{p.first} and {p.second}"), _td(f"{p.score:.0%}", True),
+                 f'<td><details><summary>side by side</summary><div class="pair">'
+                 f"<pre>{p.first_code}</pre><pre>{p.second_code}</pre></div></details></td>"]
+                for p in pairs[:PAIRS_SHOWN]]   # the code is escaped by copydetect, marks added
+        parts.append(_table(["students", "shared", "their answer cells (shared code marked)"], rows))
+    return "".join(parts)
 
 
 def _shorter(text, limit=MESSAGE_CHARS):
@@ -133,8 +160,9 @@ class _ClassTally:
         self.students_with.update(seen)
 
 
-def build_report(results, template, seconds, jobs):
-    """The class report of `results` (any iterable, read once)."""
+def build_report(results, template, seconds, jobs, similarity=None):
+    """The class report of `results` (any iterable, read once), with the near-identical
+    pairs of `similarity` (autograder.similarity.Similarity) when it was checked."""
     e = html.escape
     tally = _ClassTally()
     for r in results:
@@ -193,6 +221,9 @@ def build_report(results, template, seconds, jobs):
         parts.append(_table(["mistake", "students", "seen in tests", "one message"], rows))
     else:
         parts.append('<p class="muted">No known mistake was diagnosed.</p>')
+
+    parts.append("<h2>Near-identical code</h2>")
+    parts.append(_similarity_section(similarity))
 
     parts.append("<h2>Grading time and memory</h2>")
     if tally.seconds:
