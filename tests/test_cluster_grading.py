@@ -148,7 +148,7 @@ def test_a_cluster_gives_the_grades_and_feedback_of_local_grading(cluster, local
     out = tmp_path / "out"
     done = grade(folder, out, "--scheduler", cluster.address)
     assert grades_of(out) == expected
-    rows = {line.split(",")[0]: line.split(",")[2:] for line in expected.splitlines()[1:]}
+    rows = {line.split(",")[0]: line.split(",")[2:5] for line in expected.splitlines()[1:]}
     assert rows["right"] == ["14", "14", "graded"] and rows["released"][0] == "0"
     assert rows["goes_for_the_scheduler"] == ["14", "14", "graded"]
     assert not (folder / "pwned").exists()   # no network in the kernel: the scheduler is out of reach
@@ -200,7 +200,7 @@ def test_a_submission_whose_workers_all_die_ends_as_an_error(cluster, tmp_path):
         cluster.client.wait_for_workers(2, timeout=120)
     stdout, stderr = batch.communicate(timeout=600)
     assert batch.returncode == 0, stderr
-    rows = {line.split(",")[0]: line.split(",")[2:] for line in grades_of(out).splitlines()[1:]}
+    rows = {line.split(",")[0]: line.split(",")[2:5] for line in grades_of(out).splitlines()[1:]}
     assert rows.pop("right") == ["0", "14", "error"]
     assert all(status == "graded" for _, _, status in rows.values())
     message = json.loads((out / "results.json").read_text())["students"]["right"]["message"]
