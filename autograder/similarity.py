@@ -23,8 +23,9 @@ from pathlib import Path
 import nbformat
 
 NOISE, GUARANTEE = 25, 30   # copydetect's defaults: matches shorter than NOISE tokens are noise
-# Code that more submissions than this share is the class's common way of writing it
-RARE, COMMON_SHARE = 10, 0.02   # at least 10 submissions, or 2% of the class
+# Code shared by more than COMMON_COUNT submissions and more than COMMON_SHARE of the
+# class is the class's common way of writing it
+COMMON_COUNT, COMMON_SHARE = 10, 0.02
 MIN_FINGERPRINTS = 10       # less uncommon code than this is too little to compare
 DEFAULT_THRESHOLD = 0.9
 
@@ -97,7 +98,7 @@ def similar_pairs(codes, released_code, threshold=DEFAULT_THRESHOLD):
         return held
 
     released = _fingerprint("released", released_code, None).hashes if released_code.strip() else set()
-    common = max(RARE, int(COMMON_SHARE * len(codes)))
+    common = max(COMMON_COUNT, int(COMMON_SHARE * len(codes)))
     first_pass = holders(fingerprints(np.array(sorted(released), dtype=np.int64)))
     everyone = {value for value, students in first_pass.items() if len(students) > common}
     prints = fingerprints(np.array(sorted(set(released) | everyone), dtype=np.int64))
