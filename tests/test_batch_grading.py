@@ -233,6 +233,21 @@ def test_grading_the_same_folder_twice_gives_identical_results(graded, submissio
     assert graded_the_same(tmp_path / "results.json") == graded_the_same(out / "results.json")
 
 
+def test_a_feedback_page_the_grader_cannot_write_is_the_graders_fault(course, tmp_path):
+    """A broken feedback template (the grading setup's, never the student's) ends the
+    submission as an error that says so, not as a graded one without feedback."""
+    template = course / "autograder" / "templates" / "course_feedback" / "index.html.j2"
+    template.write_text(template.read_text() + "\n{% this is not a jinja tag %}\n")
+    make_submission(ASSIGNMENT, tmp_path / "class" / "alice", solution_answers(ASSIGNMENT))
+    run([PYTHON, "-m", "autograder", "grade", ASSIGNMENT, str(tmp_path / "class"), "--out",
+         str(tmp_path / "out"), "--jobs", "1", "--similarity", "off"], cwd=course)
+    alice = json.loads((tmp_path / "out" / "results.json").read_text())["students"]["alice"]
+    assert alice["status"] == "error", alice
+    assert alice["message"].startswith("the grader could not write the feedback page, a fault "
+                                       "of the grading setup and not of the submission"), alice
+    assert not (tmp_path / "out" / "feedback" / "alice").exists()
+
+
 def test_nbgraders_submitted_layout_is_accepted(tmp_path):
     folder = tmp_path / "course" / "submitted" / "alice" / ASSIGNMENT
     make_submission(ASSIGNMENT, folder, solution_answers(ASSIGNMENT))
