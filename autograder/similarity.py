@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-import nbformat
 
 NOISE, GUARANTEE = 25, 30   # copydetect's defaults: matches shorter than NOISE tokens are noise
 # Code shared by more than COMMON_COUNT submissions and more than COMMON_SHARE of the
@@ -53,14 +52,13 @@ class SimilarPair:
 def student_code(folder, notebooks):
     """The source of every answer cell (nbgrader solution cell) of the submission, in order;
     "" when there is none or a notebook cannot be read."""
+    from autograder.worker import answer_cells
     parts = []
     for name in notebooks:
         try:
-            nb = nbformat.read(Path(folder) / f"{name}.ipynb", as_version=4)
+            parts += answer_cells(Path(folder) / f"{name}.ipynb").values()
         except Exception:   # graded elsewhere as an error; nothing to compare here
             continue
-        parts += [cell.source for cell in nb.cells
-                  if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")]
     return "\n\n".join(parts)
 
 

@@ -72,12 +72,12 @@ def assignment_plan(assignment):
             elif meta.get("grade") and cell.cell_type == "code":
                 tests.append({"notebook": name, "grade_id": meta["grade_id"],
                               "max_points": float(meta["points"]), "answer_cell": answer_cell})
-        released[name] = _answer_cells(RELEASE_DIR / assignment / f"{name}.ipynb")
+        released[name] = answer_cells(RELEASE_DIR / assignment / f"{name}.ipynb")
     return {"assignment": assignment, "notebooks": notebooks, "tests": tests,
             "released_answers": released, "max_score": sum(t["max_points"] for t in tests)}
 
 
-def _answer_cells(path):
+def answer_cells(path):
     """grade_id -> source of each solution cell of a notebook ({} when it is missing)."""
     if not Path(path).is_file():
         return {}
@@ -91,7 +91,7 @@ def not_attempted(submitted, template):
     functions not attempted, which a zero alone does not tell from wrong attempts."""
     left = []
     for name in template["notebooks"]:
-        answers = _answer_cells(Path(submitted) / f"{name}.ipynb")
+        answers = answer_cells(Path(submitted) / f"{name}.ipynb")
         left += [grade_id for grade_id, stub in template["released_answers"][name].items()
                  if answers.get(grade_id, stub) == stub]
     return left

@@ -40,6 +40,20 @@ def sample_code(name):
     return "\n".join(code for grade_id, code in sample(EX04, name)[0].items() if grade_id != "training")
 
 
+def kernel_namespace(checks, probes):
+    """A kernel's global namespace where `import checks` and `import probes` give these
+    copies of the released helpers."""
+    def released(name, *args, **kwargs):
+        found = {"checks": checks, "probes": probes}
+        return found[name] if name in found else builtins.__import__(name, *args, **kwargs)
+
+    return {"__builtins__": {**vars(builtins), "__import__": released}}
+
+
+# the solution's answer cells but the training: code that defines the functions
+SOLUTION = "\n".join(source for grade_id, source in solution_answers(EX04).items() if grade_id != "training")
+
+
 def verdict(grade_id, code="", **objects):
     """The judge's message for the course's test cell `grade_id`, run as the kernel runs it
     with the solution's functions, then `code` (a student's versions) and `objects`."""
@@ -47,18 +61,11 @@ def verdict(grade_id, code="", **objects):
     checks, probes = released_copy(kernel_checks), released_copy(ex04_probes)   # the kernel's own
     checks._hand_back = lambda name, answer: answers.append((name, answer))
     checks._course_judge = lambda: None   # as while grading
-
-    def released(name, *args, **kwargs):
-        found = {"checks": checks, "probes": probes}
-        return found[name] if name in found else builtins.__import__(name, *args, **kwargs)
-
-    namespace = {"__builtins__": {**vars(builtins), "__import__": released}}
-    solution = "\n".join(source for grade_id_, source in solution_answers(EX04).items()
-                         if grade_id_ != "training")
+    namespace = kernel_namespace(checks, probes)
     error = None
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         exec(SETUP, namespace)
-        exec(solution + "\n" + code, namespace)
+        exec(SOLUTION + "\n" + code, namespace)
         namespace.update(objects)
         try:
             exec(course_cell(grade_id), namespace)
@@ -215,14 +222,7 @@ def test_a_model_built_with_a_failing_function_names_that_function_as_the_first_
     checks, probes = released_copy(kernel_checks), released_copy(ex04_probes)
     checks._hand_back = lambda name, answer: None
     checks._course_judge = lambda: judge   # a student's JupyterLab, in the course folder
-
-    def released(name, *args, **kwargs):
-        found = {"checks": checks, "probes": probes}
-        return found[name] if name in found else builtins.__import__(name, *args, **kwargs)
-
-    namespace = {"__builtins__": {**vars(builtins), "__import__": released}}
-    solution = "\n".join(source for grade_id, source in solution_answers(EX04).items()
-                         if grade_id != "training")
+    namespace = kernel_namespace(checks, probes)
     no_zero_grad = sample_code("train_epoch_forgot_zero_grad")
 
     def run(grade_id):
@@ -243,7 +243,7 @@ def test_a_model_built_with_a_failing_function_names_that_function_as_the_first_
     assert "Fix `train_epoch` first: its tests above fail" in message, message
     assert ex04.TRAIN_BETTER not in message
 
-    exec(solution, namespace)   # the student fixes train_epoch; the model is still untrained
+    exec(SOLUTION, namespace)   # the student fixes train_epoch; the model is still untrained
     assert run("train_epoch_examples") is None
     message = run("training_test_accuracy")
     assert "first" not in message and message.endswith(ex04.TRAIN_BETTER), message

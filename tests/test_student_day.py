@@ -20,6 +20,7 @@ ASSIGNMENT = "ex01-shapes-and-counts"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 SOLVED = "conv_output_size"  # the one function the student writes: the notebook's first
 NOT_WRITTEN = "raised NotImplementedError: the function is not written yet"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")   # terminal colours in tracebacks and command output
 # what nbgrader's panels show where no exchange is set up (a student's own laptop)
 EXCHANGE_ERRORS = ("Error fetching courses", "exchange directory does not exist")
 WAIT_MS = 120_000  # generous: two shared cores
@@ -232,10 +233,15 @@ def test_a_function_that_raises_shows_the_students_own_lines_under_the_message(c
     folder = course / "exercises" / "ex02-conv-by-hand"
     nb = nbformat.read(folder / "ex02-conv-by-hand.ipynb", as_version=4)
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
-    cells["conv2d"].source = BUGGY_CONV2D
-    NotebookClient(nb, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
-    [error] = [o for o in cells["conv2d_examples"].outputs if o.output_type == "error"]
-    shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback)).splitlines()
+
+    def traceback_shown(conv2d):
+        """The conv2d test cell's traceback, as text, with the student's `conv2d`."""
+        cells["conv2d"].source = conv2d
+        NotebookClient(nb, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
+        [error] = [o for o in cells["conv2d_examples"].outputs if o.output_type == "error"]
+        return ANSI.sub("", "\n".join(error.traceback))
+
+    shown = traceback_shown(BUGGY_CONV2D).splitlines()
 
     # the test's message on top (wrapped at 80 columns), then the traceback from the test
     # cell's line down to the student's line that raised, through their own helper; no
@@ -252,10 +258,8 @@ def test_a_function_that_raises_shows_the_students_own_lines_under_the_message(c
     assert "checks.py" not in lines and "hidden" not in lines and "kernel_checks" not in lines
 
     # a wrong value (no raise) shows its message on top and the test cell's line, once
-    cells["conv2d"].source = "def conv2d(x, w, b=None, stride=1, padding=0):\n    return np.zeros((1, 1, 2, 2))\n"
-    NotebookClient(nb, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
-    [error] = [o for o in cells["conv2d_examples"].outputs if o.output_type == "error"]
-    shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback))
+    shown = traceback_shown("def conv2d(x, w, b=None, stride=1, padding=0):\n"
+                            "    return np.zeros((1, 1, 2, 2))\n")
     message = flat(shown.split("\n\n")[0])
     assert message.startswith("AssertionError: conv2d(") and "wrong values" in message, shown
     assert flat(shown).count("wrong values") == 1 and "checks.py" not in shown, shown
@@ -282,13 +286,12 @@ def test_nbgrader_validate_names_the_functions_left_then_says_success(course, tm
 def test_nbgrader_extensions_are_installed_and_enabled():
     import nbgrader
 
-    ansi = re.compile(r"\x1b\[[0-9;]*m")
     done = run(["jupyter", "labextension", "list"])
-    listed = ansi.sub("", done.stdout + done.stderr)
+    listed = ANSI.sub("", done.stdout + done.stderr)
     # the same version as the server side, or the assignment list says they differ
     assert f"@jupyter/nbgrader v{nbgrader.__version__} enabled OK" in listed, listed
     done = run(["jupyter", "server", "extension", "list"])
-    listed = ansi.sub("", done.stdout + done.stderr)
+    listed = ANSI.sub("", done.stdout + done.stderr)
     for name in ("assignment_list", "course_list", "validate_assignment", "formgrader"):
         assert re.search(rf"nbgrader\.server_extensions\.{name} enabled", listed), listed
         assert re.search(rf"nbgrader\.server_extensions\.{name}\s+OK", listed), listed

@@ -365,12 +365,9 @@ def tested_functions(assignment, setup, source):
     """The names of the student's functions (or classes) the test cell `source` checks."""
     names = set()
     for case in expectations(assignment, setup, source)[0]:
-        if "probe" not in case.options:
-            names.add(case.function)
-            continue
-        subject = case.args[0]
-        names.update(getattr(s, "__name__", None) for s in (subject if isinstance(subject, tuple) else (subject,)))
-    return names - {None}
+        names.update(kernel_checks.subject_names(case.args[0]) if "probe" in case.options
+                     else [case.function])
+    return names
 
 
 def _fix_first(module, case, problem, failing):

@@ -383,7 +383,8 @@ def _record(names, problem):
         (_failing.add if problem else _failing.discard)(name)
 
 
-def _names(subject):
+def subject_names(subject):
+    """The names of a test's subject: a function or class, or a tuple of them."""
     subjects = subject if isinstance(subject, tuple) else (subject,)
     return [s.__name__ for s in subjects if hasattr(s, "__name__")]
 
@@ -432,6 +433,6 @@ def observe(subject, probe, **kwargs):
               "graded: open the notebook from the course folder to check it here.)", file=sys.stderr)
         return
     problem = judge.observation_problem(name, subject, kwargs, decode(seen), _failing)
-    _record(_names(subject), problem)
+    _record(subject_names(subject), problem)
     if problem:
         raise TestFailed(problem, raised) from None
