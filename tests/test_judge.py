@@ -239,6 +239,28 @@ def test_malformed_answers_are_no_answers():
         assert isinstance(kernel_checks.decode(data), kernel_checks.Other), data
 
 
+def test_a_cell_hands_back_all_its_answers_in_order_as_one_output(tmp_path):
+    """In a real kernel: a hidden test of 300 cases sends one output, not 300 (a message
+    each cost the grader more than the cases did), and a visible test that fails still
+    sends the answers it got before it raised."""
+    from nbclient import NotebookClient
+    from autograder.preprocessors.judge_answers import _answers
+    (tmp_path / "checks.py").write_text((REPO / "autograder" / "kernel_checks.py").read_text())
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        "import checks\ndef double(x):\n    return 2 * x",
+        "for x in range(300):\n    checks.expect(double, (x,), {})",
+        "checks.expect(double, (1,), {})\nchecks.expect(double, (2,), {}, 5)",
+        "print('no test here')")])
+    NotebookClient(nb, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    answer_outputs = [[o for o in cell.outputs if kernel_checks.ANSWER_TYPE in o.get("data", {})]
+                      for cell in nb.cells]
+    assert [len(outputs) for outputs in answer_outputs] == [0, 1, 1, 0]
+    assert [(name, kernel_checks.decode(answer)) for name, answer in _answers(nb.cells[1].outputs)] \
+        == [("double", 2 * x) for x in range(300)]
+    assert [kernel_checks.decode(answer) for _, answer in _answers(nb.cells[2].outputs)] == [2, 4]
+    assert [o.ename for o in nb.cells[2].outputs if o.output_type == "error"] == ["TestFailed"]
+
+
 @pytest.mark.parametrize("assignment", sorted(judge.ASSIGNMENTS))
 def test_no_hidden_test_gives_the_kernel_an_expected_value(assignment):
     """Every case of a hidden test is judged against the grader's PyTorch: none carries an

@@ -14,8 +14,10 @@ def _answers(outputs):
     found = []
     for output in outputs:
         value = output.get("data", {}).get(ANSWER_TYPE) if output.get("output_type") == "display_data" else None
-        if isinstance(value, dict):
-            found.append((str(value.get("function")), value.get("answer") or {}))
+        answers = value.get("answers") if isinstance(value, dict) else None
+        for answer in answers if isinstance(answers, list) else []:
+            if isinstance(answer, list) and len(answer) == 2:   # [function name, answer]
+                found.append((str(answer[0]), answer[1] or {}))
     return found
 
 

@@ -347,10 +347,29 @@ class TestFailed(AssertionError):
             type(error), error, _own_frames(self.__traceback__, error.__traceback__), tb_offset=0)
 
 
+# A cell's answers wait here and leave together, as one output, once the cell has run
+# (IPython's post_execute event, which also follows a cell that raised): a hidden test asks
+# hundreds of cases, and a message for each cost the grader more than the cases did.
+_waiting = []
+
+
+def _send_waiting():
+    from IPython.display import display
+    if _waiting:
+        answers = list(_waiting)
+        _waiting.clear()
+        display({ANSWER_TYPE: {"answers": answers}}, raw=True)
+
+
 def _hand_back(name, answer):
     """Send the answer to whoever runs the notebook, as an output of the test cell."""
-    from IPython.display import display
-    display({ANSWER_TYPE: {"function": name, "answer": answer}}, raw=True)
+    from IPython import get_ipython
+    _waiting.append([name, answer])
+    shell = get_ipython()
+    if shell is None:   # no cell to wait for
+        _send_waiting()
+    elif _send_waiting not in shell.events.callbacks["post_execute"]:
+        shell.events.register("post_execute", _send_waiting)
 
 
 def _course_judge():
