@@ -13,14 +13,25 @@ passes it on, so a pair that shares none of it cannot be near-identical. Compari
 pair of 5,000 students (12.5 million pairs) is what copydetect's own detector would do;
 here only the pairs that share at least one fingerprint of their own code are compared,
 found through an index of fingerprints, and the cost is about linear in the class.
+
+copydetect hashes code with Python's hash(), which every Python process salts anew: the
+same class would get other fingerprints, and other pairs near the threshold, on each run
+(60 submissions gave 74, 80 and 90 pairs). So the comparison runs in a Python of its own
+with a fixed salt (PYTHONHASHSEED), and the same class gets the same pairs every time.
 """
 import io
+import json
+import os
+import subprocess
+import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import combinations
 from pathlib import Path
 
 
+HASH_SEED = "0"
+PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOISE, GUARANTEE = 25, 30   # copydetect's defaults: matches shorter than NOISE tokens are noise
 # Code shared by more than COMMON_COUNT submissions and more than COMMON_SHARE of the
 # class is the class's common way of writing it
@@ -72,7 +83,22 @@ def similar_pairs(codes, released_code, threshold=DEFAULT_THRESHOLD):
     """The pairs of `codes` ({student_id: code}) at least `threshold` alike, most alike
     first. Left out before comparing, as copydetect's boilerplate: the code of
     `released_code` (the released answer cells), and the code that more than `common`
-    submissions share (the class's obvious way to write it, no evidence of copying)."""
+    submissions share (the class's obvious way to write it, no evidence of copying).
+    Computed in a Python with the fixed hash salt (see above)."""
+    if os.environ.get("PYTHONHASHSEED") == HASH_SEED:
+        return _similar_pairs(codes, released_code, threshold)
+    path = os.pathsep.join(filter(None, [PACKAGE_PARENT, os.environ.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder.similarity"], capture_output=True, text=True,
+        input=json.dumps({"codes": codes, "released_code": released_code, "threshold": threshold}),
+        env={**os.environ, "PYTHONHASHSEED": HASH_SEED, "PYTHONPATH": path})
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else f"it exited with code {done.returncode}")
+    return [SimilarPair(**pair) for pair in json.loads(done.stdout)]
+
+
+def _similar_pairs(codes, released_code, threshold):
     import warnings
 
     import numpy as np
@@ -116,3 +142,7 @@ def similar_pairs(codes, released_code, threshold=DEFAULT_THRESHOLD):
             pairs.append(SimilarPair(first, second, score, *shown))
     pairs.sort(key=lambda p: (-p.score, p.first, p.second))
     return pairs
+
+
+if __name__ == "__main__":   # similar_pairs in a Python with the fixed hash salt
+    json.dump([asdict(pair) for pair in similar_pairs(**json.load(sys.stdin))], sys.stdout)

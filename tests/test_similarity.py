@@ -2,13 +2,16 @@
 is found; code the whole class writes alike, the released code and blank notebooks are
 not evidence; the report shows the pair side by side."""
 import csv
+import json
 import random
 import re
+
+import pytest
 
 from autograder.similarity import similar_pairs
 from autograder.worker import assignment_plan
 from conftest import PYTHON, run
-from samples import make_submission, solution_answers
+from samples import SAMPLES, make_submission, sample, solution_answers
 
 ASSIGNMENT = "ex01-shapes-and-counts"
 
@@ -40,6 +43,30 @@ def test_a_disguised_copy_is_found_and_the_common_solution_is_no_evidence():
     # the same solution alone, by the whole class, with nothing of their own: no pair
     alike = {f"student{i:02d}": solution for i in range(40)}
     assert similar_pairs(alike, released_code(), 0.9) == []
+
+
+def test_the_same_class_gets_the_same_pairs_in_every_python_process(tmp_path):
+    """copydetect's fingerprints use Python's hash(), salted anew in each process: without
+    a fixed salt this class got 74, 80 or 90 pairs depending on the run."""
+    kinds = [solution_answers(ASSIGNMENT)] + [sample(ASSIGNMENT, p.stem)[0]
+                                              for p in sorted((SAMPLES / ASSIGNMENT).glob("*.py"))]
+    job = {"codes": {f"s{i:03d}": "\n\n".join(kinds[i % len(kinds)].values()) for i in range(60)},
+           "released_code": released_code(), "threshold": 0.9}
+    (tmp_path / "job.json").write_text(json.dumps(job))
+    script = ("import json, sys; from autograder.similarity import similar_pairs; "
+              "pairs = similar_pairs(**json.load(open(sys.argv[1]))); "
+              "print(json.dumps([(p.first, p.second, p.score) for p in pairs]))")
+    found = [json.loads(run([PYTHON, "-c", script, str(tmp_path / "job.json")],
+                            env={"PYTHONHASHSEED": seed}).stdout) for seed in ("1", "2", "random")]
+    assert found[0] and found[0] == found[1] == found[2]
+
+
+def test_a_comparison_that_cannot_run_says_why(monkeypatch):
+    import autograder.similarity
+    monkeypatch.setattr(autograder.similarity.sys, "executable", "false")   # a Python that fails
+    monkeypatch.delenv("PYTHONHASHSEED", raising=False)
+    with pytest.raises(RuntimeError, match="exited with code 1"):
+        similar_pairs({"a": "x = 1"}, "", 0.9)
 
 
 def test_the_class_report_flags_the_pair_side_by_side(tmp_path):
