@@ -203,33 +203,65 @@ def kernel_start_problem(template, isolation, scratch):
 
 
 def grade(student_id, folder, template, scratch, isolation):
-    """Grade one submission folder; return its result (status, score, tests)."""
+    """Grade one submission folder; return its result (status, score, tests): copy it into
+    a scratch course, check its notebooks, execute and judge them (nbgrader's autograde),
+    write the feedback, then read the scores and the failed tests' messages."""
     scratch = Path(scratch)
-    assignment = template["assignment"]
     result = ungraded(template, student_id, "error")
+    submitted = _copy(folder, template, scratch)
+    result["message"] = _invalid_notebook(submitted, template)
+    if result["message"] or not _execute(scratch, template, isolation, result):
+        return result
+    feedback_problem = _write_feedback(scratch, template)
+    if feedback_problem:
+        result["message"] = feedback_problem
+        return result
+    result["not_attempted"] = not_attempted(submitted, template)
+    result["tests"] = _test_results(template, _scores(scratch, template),
+                                    _messages(scratch, template), result["not_attempted"])
+    result["score"] = sum(t["points"] for t in result["tests"])
+    result["status"] = "graded"
+    result["feedback"] = sorted(
+        str(p) for p in (scratch / "feedback" / STUDENT / template["assignment"]).glob("*.html"))
+    autograded = scratch / "autograded" / STUDENT / template["assignment"]
+    result["autograded"] = sorted(   # for the course's gradebook (--gradebook)
+        str(p) for p in autograded.iterdir() if p.suffix == ".ipynb" or p.name in SUBMISSION_FILES)
+    return result
 
+
+def _copy(folder, template, scratch):
+    """A scratch course: the template's solutions and gradebook, and the student's files
+    in nbgrader's submitted/ layout. Returns the submitted assignment's folder."""
     shutil.copytree(Path(template["root"]) / "solutions", scratch / "solutions")
     shutil.copy(Path(template["root"]) / "gradebook.db", scratch / "gradebook.db")
-    submitted = scratch / "submitted" / STUDENT / assignment
+    submitted = scratch / "submitted" / STUDENT / template["assignment"]
     _copy_submission(folder, submitted)
+    return submitted
 
+
+def _invalid_notebook(submitted, template):
+    """Why a submitted notebook cannot be graded (too big, not a notebook), or ""."""
     for name in present_notebooks(submitted, template):
         if (submitted / f"{name}.ipynb").stat().st_size > MAX_NOTEBOOK_BYTES:
-            result["message"] = f"{name}.ipynb is larger than {MAX_NOTEBOOK_BYTES // 1024 ** 2} MB"
-            return result
+            return f"{name}.ipynb is larger than {MAX_NOTEBOOK_BYTES // 1024 ** 2} MB"
         try:
             nbformat.validate(nbformat.read(submitted / f"{name}.ipynb", as_version=4))
         except Exception as error:  # not JSON, not a notebook, or an invalid one
-            result["message"] = f"{name}.ipynb is not a valid notebook: {error}".splitlines()[0]
-            return result
+            return f"{name}.ipynb is not a valid notebook: {error}".splitlines()[0]
+    return ""
 
+
+def _execute(scratch, template, isolation, result):
+    """nbgrader's autograde, with the student's kernel in its limits (and sandbox): the
+    notebooks run and judged, the scores in the scratch gradebook. Whether it succeeded;
+    the kernel's peak memory and, when it failed or hit the memory limit, why, go into
+    `result`."""
     cgroups = sandbox.Cgroups(f"autograde-{os.getpid()}", isolation["limits"])
     try:
         config = nbgrader_config(scratch)
-        config.merge(_kernel_config(scratch, assignment, isolation, cgroups))
-        config.FeedbackExporter.bytecode_cache_dir = template["compiled_templates"]
-        api = NbGraderAPI(config=config)
-        graded = api.autograde(assignment, STUDENT, force=True, create=True)
+        config.merge(_kernel_config(scratch, template["assignment"], isolation, cgroups))
+        graded = NbGraderAPI(config=config).autograde(template["assignment"], STUDENT,
+                                                      force=True, create=True)
         result["peak_memory_bytes"] = cgroups.peak_memory_bytes()
         if cgroups.memory_limit_hit():
             limit = isolation["limits"].memory_bytes / 1024 ** 3
@@ -237,60 +269,70 @@ def grade(student_id, folder, template, scratch, isolation):
                                  "of memory")
     finally:
         cgroups.remove()
-    if not graded["success"]:
-        log = (graded.get("log") or "") + (graded.get("error") or "")
-        if result["message"]:
-            pass  # the memory limit, said above
-        elif "DeadKernelError" in log or "Kernel died" in log:
-            result["message"] = ("the notebook's kernel died while it ran (the code crashed "
-                                 "Python or called os._exit), so grading stopped")
-        else:
-            last = log.strip().splitlines()[-1] if log.strip() else "autograding failed"
-            result["message"] = "nbgrader could not grade this submission: " + last
-        return result
-    feedback = api.generate_feedback(assignment, STUDENT, force=True)
-    if not feedback["success"]:   # the grader's templates, never the student's notebook
-        log = (feedback.get("error") or feedback.get("log") or "").strip()
-        result["message"] = ("the grader could not write the feedback page, a fault of the "
-                             "grading setup and not of the submission: "
-                             + (log.splitlines()[-1] if log else "no reason given"))
-        return result
+    if graded["success"] or result["message"]:   # the memory limit, said above
+        return graded["success"]
+    log = (graded.get("log") or "") + (graded.get("error") or "")
+    if "DeadKernelError" in log or "Kernel died" in log:
+        result["message"] = ("the notebook's kernel died while it ran (the code crashed "
+                             "Python or called os._exit), so grading stopped")
+    else:
+        last = log.strip().splitlines()[-1] if log.strip() else "autograding failed"
+        result["message"] = "nbgrader could not grade this submission: " + last
+    return False
 
+
+def _write_feedback(scratch, template):
+    """nbgrader's feedback pages of the autograded notebooks; why not, or "". A failure is
+    the grader's templates', never the student's notebook's."""
+    config = nbgrader_config(scratch)
+    config.FeedbackExporter.bytecode_cache_dir = template["compiled_templates"]
+    feedback = NbGraderAPI(config=config).generate_feedback(template["assignment"], STUDENT, force=True)
+    if feedback["success"]:
+        return ""
+    log = (feedback.get("error") or feedback.get("log") or "").strip()
+    return ("the grader could not write the feedback page, a fault of the grading setup and "
+            "not of the submission: " + (log.splitlines()[-1] if log else "no reason given"))
+
+
+def _scores(scratch, template):
+    """(notebook, grade_id) -> the points nbgrader's gradebook gave each test."""
     scores = {}
     with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", template["course_id"]) as gb:
         for name in template["notebooks"]:
-            notebook = gb.find_submission_notebook(name, assignment, STUDENT)
+            notebook = gb.find_submission_notebook(name, template["assignment"], STUDENT)
             for g in notebook.grades:
                 scores[(name, g.name)] = float(g.score or 0.0)
+    return scores
 
+
+def _messages(scratch, template):
+    """notebook -> its failing tests' messages (see _failure_messages); a notebook not
+    submitted has none."""
     messages = {}
     for name in template["notebooks"]:
-        path = scratch / "autograded" / STUDENT / assignment / f"{name}.ipynb"
+        path = scratch / "autograded" / STUDENT / template["assignment"] / f"{name}.ipynb"
         if path.is_file():
             messages[name] = _failure_messages(path)
-    missing = set(template["notebooks"]) - set(messages)
+    return messages
 
-    result["not_attempted"] = not_attempted(submitted, template)
+
+def _test_results(template, scores, messages, not_attempted_cells):
+    """Each test of the assignment: its points, whether it passed, its message and the
+    known mistake it names, and whether its answer cell was attempted."""
+    tests = []
     for test in template["tests"]:
         points = scores.get((test["notebook"], test["grade_id"]), 0.0)
-        if test["notebook"] in missing:
+        if test["notebook"] not in messages:
             message, mistake = f"{test['notebook']}.ipynb was not submitted.", None
         else:
             message, mistake = messages[test["notebook"]].get(test["grade_id"], ("", None))
-        result["tests"].append({
+        tests.append({
             "notebook": test["notebook"], "grade_id": test["grade_id"],
             "points": points, "max_points": test["max_points"],
             "passed": points >= test["max_points"], "message": message, "mistake": mistake,
-            "attempted": test["answer_cell"] not in result["not_attempted"],
+            "attempted": test["answer_cell"] not in not_attempted_cells,
         })
-    result["score"] = sum(t["points"] for t in result["tests"])
-    result["status"] = "graded"
-    result["feedback"] = sorted(
-        str(p) for p in (scratch / "feedback" / STUDENT / assignment).glob("*.html"))
-    autograded = scratch / "autograded" / STUDENT / assignment
-    result["autograded"] = sorted(   # for the course's gradebook (--gradebook)
-        str(p) for p in autograded.iterdir() if p.suffix == ".ipynb" or p.name in SUBMISSION_FILES)
-    return result
+    return tests
 
 
 def kill_tree(pid):
