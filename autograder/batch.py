@@ -52,7 +52,7 @@ class LocalPool:
 
     Forked, not spawned: children start with nbgrader imported and the expected values
     computed. This pool rather than a dask cluster of local workers: on 2 cores it graded
-    200 ex01 submissions 16% faster (547 s against 633 s, benchmarks/cluster.py), because
+    100 ex01 submissions 22% faster (85 s against 109 s, benchmarks/cluster.py), because
     dask's scheduler and worker processes share the cores and each worker prepares the
     assignment once more.
     """
