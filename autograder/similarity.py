@@ -31,7 +31,6 @@ from pathlib import Path
 
 
 HASH_SEED = "0"
-PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOISE, GUARANTEE = 25, 30   # copydetect's defaults: matches shorter than NOISE tokens are noise
 # Code shared by more than COMMON_COUNT submissions and more than COMMON_SHARE of the
 # class is the class's common way of writing it
@@ -87,7 +86,8 @@ def similar_pairs(codes, released_code, threshold=DEFAULT_THRESHOLD):
     Computed in a Python with the fixed hash salt (see above)."""
     if os.environ.get("PYTHONHASHSEED") == HASH_SEED:
         return _similar_pairs(codes, released_code, threshold)
-    path = os.pathsep.join(filter(None, [PACKAGE_PARENT, os.environ.get("PYTHONPATH")]))
+    from autograder.course import REPO_ROOT   # where the child imports the grader from
+    path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
     done = subprocess.run(
         [sys.executable, "-m", "autograder.similarity"], capture_output=True, text=True,
         input=json.dumps({"codes": codes, "released_code": released_code, "threshold": threshold}),
