@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import worker
+from autograder.plan import TemplateCourse
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,14 @@ def scratch_parent():
 
 
 def prepared_template(assignment, work, isolation):
-    """Generate the assignment in `work` and check that a student's kernel starts here."""
+    """The assignment's TemplateCourse, generated in `work`, once a student's kernel is
+    known to start here."""
     worker.preload()   # first: the template's expected values are computed with torch
-    template = worker.prepare_template(assignment, Path(work) / "template")
-    problem = worker.kernel_start_problem(template, isolation, Path(work) / "kernel-check")
+    template_course = TemplateCourse.prepare(assignment, Path(work) / "template")
+    problem = worker.kernel_start_problem(template_course, isolation, Path(work) / "kernel-check")
     if problem:
         raise KernelCannotStart(problem)
-    return template
+    return template_course
 
 
 class LocalPool:
@@ -62,7 +64,8 @@ class LocalPool:
 
     def __enter__(self):
         self._work = tempfile.TemporaryDirectory(prefix="autograde-", dir=scratch_parent())
-        self.template = prepared_template(self.assignment, self._work.name, self.isolation)
+        self.template_course = prepared_template(self.assignment, self._work.name, self.isolation)
+        self.plan = self.template_course.plan
         self._running = {}  # sentinel -> (process, job, deadline, scratch)
         return self
 
@@ -88,7 +91,7 @@ class LocalPool:
                 scratch = work / f"{len(running)}-{time.monotonic_ns()}"
                 process = context.Process(
                     target=worker.run_in_child,
-                    args=(job.student_id, job.folder, self.template, scratch, self.isolation))
+                    args=(job.student_id, job.folder, self.template_course, scratch, self.isolation))
                 process.start()
                 running[process.sentinel] = (process, job, time.monotonic() + self.timeout, scratch)
             if not running:
@@ -101,12 +104,12 @@ class LocalPool:
                 process, job, deadline, scratch = running[sentinel]
                 if sentinel in ready:
                     process.join()
-                    result = worker.collect(self.template, job.student_id, scratch,
+                    result = worker.collect(self.plan, job.student_id, scratch,
                                             f"exit code {process.exitcode}")
                 elif now >= deadline:
                     worker.kill_tree(process.pid)
                     process.join()
-                    result = worker.timed_out(self.template, job.student_id, self.timeout)
+                    result = worker.timed_out(self.plan, job.student_id, self.timeout)
                 else:
                     continue
                 shutil.rmtree(scratch, ignore_errors=True)  # 5,000 students need not fit at once

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from autograder.course import ensure_tools_on_path, known_assignments
-from autograder.sandbox import Cgroups, Limits, bwrap_path, isolation_settings
+from autograder.sandbox import Cgroups, Isolation, Limits, bwrap_path
 
 # nbformat's validator imports jsonschema, which builds ~40 parsers (1.5 s at every start)
 # when rfc3987-syntax is installed, for IRI format checks that no notebook schema uses.
@@ -148,8 +148,8 @@ def _isolation(args):
               "only the time limit applies.", file=sys.stderr)
     # kernels share the cores: more threads each would only make them wait for each other
     threads = max(1, (os.cpu_count() or 1) // args.jobs)
-    return isolation_settings(sandbox, args.memory,
-                              [args.submissions_dir, args.out, tempfile.gettempdir()], threads)
+    return Isolation.here(sandbox, args.memory,
+                          [args.submissions_dir, args.out, tempfile.gettempdir()], threads)
 
 
 class _Stop:
@@ -179,8 +179,8 @@ def grade_command(args):
     from autograder.outputs import ResultsWriter, earlier_results
     from autograder.progress import Progress
     from autograder.report import build_report
+    from autograder.results import SubmissionResult
     from autograder.submissions import content_hash, find_submissions
-    from autograder.worker import present_notebooks, ungraded
 
     _check(args)
     ensure_tools_on_path()
@@ -194,7 +194,7 @@ def grade_command(args):
     else:
         isolation = _isolation(args)
         pool = LocalPool(args.assignment, args.jobs, args.timeout, isolation)
-        where = f"the {isolation['sandbox']} sandbox"
+        where = f"the {isolation.sandbox} sandbox"
     submissions = find_submissions(args.submissions_dir, args.assignment)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)   # before the sandbox hides it
@@ -208,13 +208,13 @@ def grade_command(args):
     started = time.monotonic()
     try:
         with pool, contextlib.ExitStack() as cleanup:
-            template = pool.template
+            plan = pool.plan
             # opened before any grading: a gradebook that cannot take the results says so now
-            gradebook = cleanup.enter_context(GradebookWriter(args.assignment, template["notebooks"])) \
+            gradebook = cleanup.enter_context(GradebookWriter(args.assignment, plan.notebooks)) \
                 if args.gradebook else None
             missing, jobs, kept = [], [], set()
             for s in submissions:
-                if not present_notebooks(s.folder, template):
+                if not plan.present_notebooks(s.folder):
                     missing.append(s)
                     continue
                 sha = content_hash(s.folder)
@@ -226,15 +226,15 @@ def grade_command(args):
             writer = ResultsWriter(out, args.assignment, version, kept)
             for s in missing:
                 found = sorted(p.name for p in s.folder.glob("*.ipynb"))
-                expected = ", ".join(f"{n}.ipynb" for n in template["notebooks"])
-                writer.add(ungraded(template, s.student_id, "missing",
+                expected = ", ".join(f"{n}.ipynb" for n in plan.notebooks)
+                writer.add(SubmissionResult.ungraded(plan, s.student_id, "missing",
                                     f"no {expected} in the submission"
                                     + (f" (found: {', '.join(found)})" if found else "")))
             progress = Progress(len(submissions), initial=len(missing) + len(kept))
             try:
                 sha256 = {job.student_id: job.sha256 for job in jobs}   # what --resume compares
                 for result in pool.grade(jobs):
-                    result["submission_sha256"] = sha256[result["student_id"]]
+                    result.submission_sha256 = sha256[result.student_id]
                     if gradebook:   # before the results files: a re-run redoes both
                         gradebook.add(result)
                     writer.add(result)
@@ -258,8 +258,8 @@ def grade_command(args):
     seconds = time.monotonic() - started
     similarity = None
     if args.similarity is not None:
-        similarity = _similarity(submissions, template, args.similarity, out)
-    report = build_report(writer.finish(), template, seconds, pool.slots, similarity)
+        similarity = _similarity(submissions, plan, args.similarity, out)
+    report = build_report(writer.finish(), plan, seconds, pool.slots, similarity)
     (out / "report.html").write_text(report, encoding="utf-8")
     graded = writer.statuses["graded"]
     now = f"{writer.count - len(missing)} graded now"
@@ -273,17 +273,16 @@ def grade_command(args):
     return 0
 
 
-def _similarity(submissions, template, threshold, out):
+def _similarity(submissions, plan, threshold, out):
     """The near-identical pairs of the class (autograder/similarity.py), also written to
     OUT_DIR/similarity.csv; timed, since it grows with the class."""
     import csv
 
     from autograder.similarity import Similarity, similar_pairs, student_code
     started = time.monotonic()
-    codes = {s.student_id: student_code(s.folder, template["notebooks"]) for s in submissions}
-    released = "\n\n".join(stub for cells in template["released_answers"].values() for stub in cells.values())
+    codes = {s.student_id: student_code(s.folder, plan.notebooks) for s in submissions}
     try:
-        pairs = similar_pairs(codes, released, threshold)
+        pairs = similar_pairs(codes, plan.released_code(), threshold)
     except RuntimeError as error:   # the grades are written; only the comparison is missing
         print(f"WARNING: the similarity check failed, so the report has no similar pairs: {error}",
               file=sys.stderr)

@@ -10,8 +10,8 @@ version, so that a grade does not depend on the machine that made it.
 
 The scheduler and the workers run in the course's environment, with the course's folder
 on PYTHONPATH: dask's scheduler unpickles each task, and so imports this module.
-A worker that cannot grade answers with plain data ({"worker_cannot_grade": why}), and
-the coordinator stops the batch with that line: the instructor's problem, not a zero.
+A worker that cannot grade answers with plain data (a WorkerFault), and the coordinator
+stops the batch with its line: the instructor's problem, not a zero.
 
 Faults are dask's to handle: a task whose worker dies is run again on another worker,
 and after the scheduler's `distributed.scheduler.allowed-failures` deaths (3 by default)
@@ -22,10 +22,13 @@ import os
 import shutil
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
 from autograder import worker
+from autograder.plan import AssignmentPlan
+from autograder.results import SubmissionResult
 from autograder.submissions import student_files
 
 MAX_SUBMISSION_BYTES = 64 * 1024 ** 2  # what one task may carry to a worker
@@ -39,6 +42,12 @@ class ClusterError(Exception):
 class WorkerCannotGrade(Exception):
     """Raised on a worker that is not set up to grade (another course version, no
     sandbox, a kernel that cannot start)."""
+
+
+@dataclass(frozen=True)
+class WorkerFault:
+    """What a grading task answers when its worker cannot grade: why, in one line."""
+    reason: str
 
 
 def _host(address):
@@ -71,7 +80,7 @@ class ClusterPool:
             slots_by_host[host] = slots_by_host.get(host, 0) + info["nthreads"]
         self.options["slots_by_host"] = slots_by_host
         self.slots = sum(slots_by_host.values())
-        self.template = worker.assignment_plan(self.assignment)
+        self.plan = AssignmentPlan.read(self.assignment)
         self._futures = []
         return self
 
@@ -124,8 +133,8 @@ class ClusterPool:
             try:
                 result = future.result()
             except KilledWorker as error:
-                result = worker.ungraded(
-                    self.template, job.student_id, "error",
+                result = SubmissionResult.ungraded(
+                    self.plan, job.student_id, "error",
                     f"each of the {error.allowed_failures + 1} workers that graded this "
                     "submission died while grading it, so it was not graded")
             except FutureCancelledError:
@@ -133,26 +142,26 @@ class ClusterPool:
             except Exception as error:  # a fault of dask's, or of the grader on a worker
                 raise ClusterError(f"grading {job.student_id} failed on the cluster: "
                                    f"{type(error).__name__}: {error}") from None
-            if "worker_cannot_grade" in result:
-                raise ClusterError(result["worker_cannot_grade"])
+            if isinstance(result, WorkerFault):
+                raise ClusterError(result.reason)
             yield result
             yield from fill()
 
     def _too_big(self, job):
-        return worker.ungraded(self.template, job.student_id, "error",
+        return SubmissionResult.ungraded(self.plan, job.student_id, "error",
                                f"the submission is larger than {MAX_SUBMISSION_BYTES // 1024 ** 2} MB")
 
 
 # ---- on the worker ----------------------------------------------------------------
 
-_prepared = {}  # (assignment, version) -> (template, isolation), once per worker process
+_prepared = {}  # (assignment, version) -> (TemplateCourse, Isolation), once per worker process
 _preparing = threading.Lock()
 
 
 def _isolation(options, worker_address, local_directory):
     """The sandbox settings of this worker's kernels: the coordinator's choices, with this
     machine's own paths and user."""
-    from autograder.sandbox import bwrap_path, isolation_settings
+    from autograder.sandbox import Isolation, bwrap_path
 
     sandbox = options["sandbox"]
     if sandbox == "bwrap" and bwrap_path() is None:
@@ -163,12 +172,12 @@ def _isolation(options, worker_address, local_directory):
     hidden = [h for h in options["hidden"] if os.path.isdir(h)]
     hidden += [tempfile.gettempdir(), local_directory]
     slots = options["slots_by_host"].get(_host(worker_address), 1)
-    return isolation_settings(sandbox, options["memory_mb"], hidden,
-                              threads=max(1, (os.cpu_count() or 1) // slots))
+    return Isolation.here(sandbox, options["memory_mb"], hidden,
+                          threads=max(1, (os.cpu_count() or 1) // slots))
 
 
 def _ready(assignment, version, options):
-    """This worker's template for the assignment, made at its first task."""
+    """This worker's TemplateCourse and Isolation for the assignment, made at its first task."""
     from distributed import get_worker
 
     from autograder.batch import KernelCannotStart, prepared_template, scratch_parent
@@ -188,29 +197,29 @@ def _ready(assignment, version, options):
         work = tempfile.mkdtemp(prefix="autograde-worker-", dir=scratch_parent())
         atexit.register(shutil.rmtree, work, ignore_errors=True)
         try:
-            template = prepared_template(assignment, work, isolation)
+            template_course = prepared_template(assignment, work, isolation)
         except KernelCannotStart as error:
             raise WorkerCannotGrade(f"worker {me.address}: a student's kernel cannot start "
-                                    f"in the {isolation['sandbox']} sandbox: {error}") from None
-        _prepared[(assignment, version)] = (template, isolation)
-        return template, isolation
+                                    f"in the {isolation.sandbox} sandbox: {error}") from None
+        _prepared[(assignment, version)] = (template_course, isolation)
+        return template_course, isolation
 
 
 def grade_task(assignment, version, student_id, files, options, timeout):
     """The task a worker runs for one submission: its files in, its result out (or
-    {"worker_cannot_grade": why}: a fault of this worker, not of the submission)."""
+    a WorkerFault: a fault of this worker, not of the submission)."""
     import socket
     import traceback
 
     from autograder.batch import scratch_parent
 
     try:
-        template, isolation = _ready(assignment, version, options)
+        template_course, isolation = _ready(assignment, version, options)
     except WorkerCannotGrade as error:
-        return {"worker_cannot_grade": str(error)}
+        return WorkerFault(str(error))
     except Exception:
-        return {"worker_cannot_grade": f"preparing {assignment} failed on "
-                                       f"{socket.gethostname()}:\n{traceback.format_exc()}"}
+        return WorkerFault(f"preparing {assignment} failed on "
+                           f"{socket.gethostname()}:\n{traceback.format_exc()}")
     with tempfile.TemporaryDirectory(prefix="autograde-task-", dir=scratch_parent()) as scratch:
         folder = Path(scratch) / "submission"
         for name, content in files.items():
@@ -220,5 +229,5 @@ def grade_task(assignment, version, student_id, files, options, timeout):
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
             (folder / relative).write_bytes(content)
         folder.mkdir(exist_ok=True)
-        return worker.grade_in_fork(student_id, folder, template, Path(scratch) / "grading",
+        return worker.grade_in_fork(student_id, folder, template_course, Path(scratch) / "grading",
                                     isolation, timeout)

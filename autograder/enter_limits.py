@@ -2,7 +2,7 @@
 exec a command.
 
     python -I -S enter_limits.py [--cgroup-procs FILE]... [--rlimit NAME=VALUE]...
-                                 [--clean-env] -- COMMAND...
+                                 [--setenv NAME=VALUE]... [--clean-env] -- COMMAND...
 
 Run as the first step of a student's kernel command, before the sandbox starts, so that
 the kernel and everything it starts are counted and capped, and it inherits none of the
@@ -27,10 +27,10 @@ def clean_environment(environ):
 def main(argv):
     if "--" not in argv:
         sys.exit("enter_limits: usage: [--cgroup-procs FILE]... [--rlimit NAME=VALUE]... "
-                 "[--clean-env] -- COMMAND")
+                 "[--setenv NAME=VALUE]... [--clean-env] -- COMMAND")
     split = argv.index("--")
     options, command = argv[:split], argv[split + 1:]
-    environment = dict(os.environ)
+    environment, settings = dict(os.environ), {}
     while options:
         flag = options.pop(0)
         if flag == "--clean-env":
@@ -38,13 +38,16 @@ def main(argv):
         elif flag == "--cgroup-procs":
             with open(options.pop(0), "w") as procs:
                 procs.write(str(os.getpid()))
+        elif flag == "--setenv":   # set last, whatever the order of the options
+            name, value = options.pop(0).split("=", 1)
+            settings[name] = value
         elif flag == "--rlimit":
             name, limit = options.pop(0).split("=")
             number = int(limit)
             resource.setrlimit(getattr(resource, f"RLIMIT_{name.upper()}"), (number, number))
         else:
             sys.exit(f"enter_limits: unknown option {flag}")
-    os.execvpe(command[0], command, environment)
+    os.execvpe(command[0], command, {**environment, **settings})
 
 
 if __name__ == "__main__":

@@ -68,14 +68,14 @@ class GradebookWriter:
 
     def add(self, result):
         """Write one result; only graded ones have scores to write (True when written)."""
-        if result["status"] != "graded":
+        if result.status != "graded":
             return False
-        student_id, files = result["student_id"], result.get("autograded", {})
+        student_id, files = result.student_id, result.autograded
         autograded = self._folder(self.coursedir.autograded_directory, student_id)
         for name, text in files.items():
             (autograded / name).write_text(text, encoding="utf-8")
         feedback = self._folder(self.coursedir.feedback_directory, student_id)
-        for name, text in result.get("feedback", {}).items():
+        for name, text in result.feedback.items():
             (feedback / name).write_text(text, encoding="utf-8")
         for name in SUBMISSION_FILES:   # release_feedback reads them beside the pages
             if name in files:

@@ -25,7 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.outputs import RESULTS, iter_results, number
+from autograder.outputs import RESULTS, iter_results
+from autograder.results import number
 
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 # Canvas's export puts this, indented, in the Student column of the second row
@@ -70,8 +71,8 @@ def _results(out_dir):
         raise RosterError(f"{out_dir} holds no {RESULTS}: grade the assignment into it first")
     assignment, max_score, by_student = None, None, {}
     for result in iter_results(out_dir):
-        assignment, max_score = result["assignment"], result["max_score"]
-        by_student[result["student_id"]] = result
+        assignment, max_score = result.assignment, result.max_score
+        by_student[result.student_id] = result
     if assignment is None:
         raise RosterError(f"{out_dir}/{RESULTS} holds no results")
     return assignment, max_score, by_student
@@ -102,11 +103,11 @@ def export_lms(out_dir, roster, lms, output=None, id_column="student_id", column
             if result is None:
                 export.no_grade.append((student_id, "no submission"))
                 grade = ""
-            elif result["status"] != "graded":
-                export.no_grade.append((student_id, f"{result['status']}: {result.get('message', '')}"))
+            elif result.status != "graded":
+                export.no_grade.append((student_id, f"{result.status}: {result.message}"))
                 grade = ""
             else:
-                grade = number(result["score"])
+                grade = number(result.score)
             identity = [row[c] for c in CANVAS_COLUMNS] if lms == "canvas" else [row[lms_id]]
             writer.writerow(identity + [grade])
             export.rows += 1

@@ -19,44 +19,12 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+from autograder.results import SubmissionResult
+
 # the contract's five columns, then the answer cells (functions) left as released
 GRADES_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "not_attempted"]
 RESULTS = "results.json"
 GRADES = "grades.csv"
-
-
-def number(value):
-    """14.0 -> 14, 2.5 -> 2.5: scores as a person writes them."""
-    return int(value) if float(value).is_integer() else round(float(value), 4)
-
-
-def student_entry(result):
-    """A result as results.json keeps it: the answer cells left as released, the grading's
-    wall time and the kernel's peak memory (null where it could not be measured), and per
-    test cell grade_id, points, max_points, passed, message, the known mistake the grader
-    named ({"id", "name"} or null), and whether its answer cell was attempted."""
-    return {
-        "status": result["status"],
-        "score": number(result["score"]),
-        "max_score": number(result["max_score"]),
-        "message": result.get("message", ""),
-        "submission_sha256": result.get("submission_sha256"),
-        "seconds": result.get("seconds"),
-        "peak_memory_bytes": result.get("peak_memory_bytes"),
-        "not_attempted": result.get("not_attempted", []),
-        "tests": [
-            {"grade_id": t["grade_id"], "notebook": t["notebook"],
-             "points": number(t["points"]), "max_points": number(t["max_points"]),
-             "passed": t["passed"], "message": t["message"], "mistake": t.get("mistake"),
-             "attempted": t.get("attempted", True)}
-            for t in result["tests"]
-        ],
-    }
-
-
-def as_result(student_id, assignment, entry):
-    """The other way: a results.json entry as the result the grader made."""
-    return {"student_id": student_id, "assignment": assignment, **entry}
 
 
 def _header(assignment, version):
@@ -156,17 +124,16 @@ class ResultsWriter:
         self._written += 1
 
     def add(self, result):
-        """Write one finished result: its feedback files, then its rows."""
+        """Write one finished SubmissionResult: its feedback files, then its rows."""
         if self._results is None:
             self._open()
-        feedback = result.pop("feedback", {})
-        if feedback:
-            folder = self.out / "feedback" / result["student_id"]
+        if result.feedback:
+            folder = self.out / "feedback" / result.student_id
             shutil.rmtree(folder, ignore_errors=True)   # no page left from an earlier run
             folder.mkdir(parents=True)
-            for name, text in feedback.items():
+            for name, text in result.feedback.items():
                 (folder / name).write_text(text, encoding="utf-8")
-        self._append(result["student_id"], student_entry(result))
+        self._append(result.student_id, result.entry())
         self.count += 1
 
     def close(self):
@@ -216,9 +183,9 @@ def _sort(out, assignment, version):
 
 
 def iter_results(out_dir):
-    """Each result of a finished results.json, one at a time, as the grader made it."""
+    """Each SubmissionResult of a finished results.json, one at a time (without its files)."""
     path = Path(out_dir) / RESULTS
     with open(path, encoding="utf-8") as f:
         assignment = _read_header(f.readline())["assignment"]
     for student_id, entry in _entries(path):
-        yield as_result(student_id, assignment, entry)
+        yield SubmissionResult.from_entry(student_id, assignment, entry)

@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from autograder.outputs import number  # noqa: E402
+from autograder.results import number  # noqa: E402
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; color: #222; }
@@ -129,38 +129,38 @@ class _ClassTally:
 
     def add(self, r):
         self.count += 1
-        self.statuses[r["status"]] += 1
-        if r.get("seconds") is not None and r["status"] != "timeout":
-            self.seconds.append(r["seconds"])
-        if r.get("peak_memory_bytes"):
-            self.memory_mb.append(r["peak_memory_bytes"] / 1024 ** 2)
-        if r["status"] != "graded":
-            reason = self.reasons.setdefault((r["status"], r.get("message", "")), [0, []])
+        self.statuses[r.status] += 1
+        if r.seconds is not None and r.status != "timeout":
+            self.seconds.append(r.seconds)
+        if r.peak_memory_bytes:
+            self.memory_mb.append(r.peak_memory_bytes / 1024 ** 2)
+        if r.status != "graded":
+            reason = self.reasons.setdefault((r.status, r.message), [0, []])
             reason[0] += 1
             if len(reason[1]) < NAMED_PER_REASON:
-                reason[1].append(r["student_id"])
+                reason[1].append(r.student_id)
             return
-        self.scores.append(r["score"])
+        self.scores.append(r.score)
         seen = set()
-        if r["tests"] and not any(t.get("attempted", True) for t in r["tests"]):
+        if r.tests and not any(t.attempted for t in r.tests):
             self.blank += 1
-        for t in r["tests"]:
-            if not t.get("attempted", True):
-                self.not_attempted[t["grade_id"]] += 1
-            elif not t["passed"]:
-                self.failed[t["grade_id"]] += 1
-                self.test_example.setdefault(t["grade_id"], t["message"])
-            mistake = t.get("mistake")
+        for t in r.tests:
+            if not t.attempted:
+                self.not_attempted[t.grade_id] += 1
+            elif not t.passed:
+                self.failed[t.grade_id] += 1
+                self.test_example.setdefault(t.grade_id, t.message)
+            mistake = t.mistake
             if mistake:   # named by the grader, as data: counted by its id
                 seen.add(mistake["id"])
                 self.names[mistake["id"]] = mistake["name"]
-                self.where[mistake["id"]].add(t["grade_id"])
-                self.example.setdefault(mistake["id"], t["message"])
-                self.test_mistakes[t["grade_id"]][mistake["id"]] += 1
+                self.where[mistake["id"]].add(t.grade_id)
+                self.example.setdefault(mistake["id"], t.message)
+                self.test_mistakes[t.grade_id][mistake["id"]] += 1
         self.students_with.update(seen)
 
 
-def build_report(results, template, seconds, jobs, similarity=None):
+def build_report(results, plan, seconds, jobs, similarity=None):
     """The class report of `results` (any iterable, read once), with the near-identical
     pairs of `similarity` (autograder.similarity.Similarity) when it was checked."""
     e = html.escape
@@ -169,8 +169,8 @@ def build_report(results, template, seconds, jobs, similarity=None):
         tally.add(r)
     scores = tally.scores
     graded = len(scores)
-    max_score = template["max_score"]
-    parts = [f"<h1>Class report: {e(template['assignment'])}</h1>"]
+    max_score = plan.max_score
+    parts = [f"<h1>Class report: {e(plan.assignment)}</h1>"]
 
     summary = [f"{tally.count} submissions: "
                + ", ".join(f"{n} {s}" for s, n in sorted(tally.statuses.items())) + "."]
@@ -190,15 +190,15 @@ def build_report(results, template, seconds, jobs, similarity=None):
 
     parts.append("<h2>Tests</h2>")
     rows = []
-    for test in template["tests"]:
-        failed, skipped = tally.failed[test["grade_id"]], tally.not_attempted[test["grade_id"]]
+    for test in plan.tests:
+        failed, skipped = tally.failed[test.grade_id], tally.not_attempted[test.grade_id]
         rate = (failed + skipped) / graded if graded else 0.0
         wrong = failed / graded if graded else 0.0
-        named = tally.test_mistakes[test["grade_id"]]
+        named = tally.test_mistakes[test.grade_id]
         mistakes = "; ".join(f"{tally.names[key]} ({count})" for key, count in
                              sorted(named.items(), key=lambda item: (-item[1], item[0])))
-        example = tally.test_example.get(test["grade_id"])
-        rows.append([_td(test["grade_id"]), _td(number(test["max_points"]), True),
+        example = tally.test_example.get(test.grade_id)
+        rows.append([_td(test.grade_id), _td(number(test.max_points), True),
                      _td(f"{failed} / {graded}", True), _td(f"{skipped} / {graded}", True),
                      _td(f"{rate:.0%}", True),
                      f'<td><div class="bars"><div class="bar" style="width:{wrong * 10:.2f}rem">'
@@ -250,7 +250,7 @@ def build_report(results, template, seconds, jobs, similarity=None):
     else:
         parts.append('<p class="muted">Every submission was graded.</p>')
 
-    title = e(f"Class report: {template['assignment']}")
+    title = e(f"Class report: {plan.assignment}")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{title}</title><style>{STYLE}</style></head>"
             f"<body>{''.join(parts)}</body></html>\n")

@@ -32,7 +32,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import List
 
-from autograder.course import withheld_message
+from autograder.course import REPO_ROOT, withheld_message
 
 ENTER_LIMITS = Path(__file__).resolve().parent / "enter_limits.py"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -69,12 +69,23 @@ def kernel_user():
     return None
 
 
-def isolation_settings(sandbox, memory_mb, hidden, threads):
-    """How a grading machine confines its students' kernels: `sandbox` "bwrap" or "none",
-    a memory limit, the folders hidden from them, and the threads each may use."""
-    return {"sandbox": sandbox, "limits": Limits(memory_bytes=memory_mb * 1024 ** 2),
-            "hidden": [str(h) for h in hidden], "threads": threads,
-            "user": kernel_user() if sandbox == "bwrap" else None}
+@dataclass(frozen=True)
+class Isolation:
+    """How a grading machine confines its students' kernels."""
+    sandbox: str                  # "bwrap" or "none"
+    limits: Limits
+    hidden: tuple[str, ...]       # folders the sandbox covers with empty ones
+    threads: int                  # each kernel's share of the cores
+    user: tuple[int, int] | None  # (uid, gid) the kernel runs as; None: the grader's
+
+    @classmethod
+    def here(cls, sandbox, memory_mb, hidden, threads):
+        """This machine's settings: the temporary folder, the home folder and the course
+        are hidden as well as `hidden`, and the kernel runs as `nobody` when it can."""
+        hidden = ["/tmp", os.path.expanduser("~"), REPO_ROOT, *hidden]
+        return cls(sandbox, Limits(memory_bytes=memory_mb * 1024 ** 2),
+                   tuple(str(h) for h in hidden), threads,
+                   kernel_user() if sandbox == "bwrap" else None)
 
 
 def hand_over(folders, user):
@@ -183,10 +194,14 @@ def clean_environment_command():
     return _enter_limits()
 
 
-def limits_command(limits, cgroups):
-    """The command prefix that enters the cgroups, sets the rlimits and cleans the
-    environment."""
+def limits_command(limits, cgroups, threads):
+    """The command prefix that enters the cgroups, sets the rlimits, cleans the environment
+    and gives the numerical libraries `threads` threads."""
     options = [option for procs in cgroups.procs_files() for option in ("--cgroup-procs", procs)]
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        options += ["--setenv", f"{variable}={threads}"]
+    # idle threads sleep: kernels share the cores
+    options += ["--setenv", "OMP_WAIT_POLICY=PASSIVE"]
     return _enter_limits(*options, "--rlimit", f"fsize={limits.max_file_bytes}",
                          "--rlimit", "core=0")
 

@@ -62,7 +62,7 @@ class SimilarPair:
 def student_code(folder, notebooks):
     """The source of every answer cell (nbgrader solution cell) of the submission, in order;
     "" when there is none or a notebook cannot be read."""
-    from autograder.worker import answer_cells
+    from autograder.plan import answer_cells
     parts = []
     for name in notebooks:
         try:

@@ -6,7 +6,6 @@ files go into nbgrader's `submitted/` layout under a fixed id, so that any folde
 (spaces, unicode, dots) works and nothing of one student can meet another's.
 """
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -21,22 +20,16 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 
-from autograder import judge, sandbox
+from autograder import sandbox
+from autograder.course import WITHHELD_LIBRARIES, nbgrader_config
 from autograder.preprocessors.judge_answers import MISTAKE_KEY
-from autograder.course import (RELEASE_DIR, REPO_ROOT, SOURCE_DIR, WITHHELD_LIBRARIES,
-                               copy_assignment_source, nbgrader_config)
+from autograder.results import SubmissionResult, TestResult
 from autograder.submissions import student_files
 
 STUDENT = "student"  # the id inside every scratch course
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2  # a bigger "notebook" is not a student's work
 # what nbgrader's autograde leaves beside the autograded notebooks, for its feedback commands
 SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
-
-
-def ungraded(template, student_id, status, message=""):
-    """The result of a submission with no test run (yet): status, score 0 and why."""
-    return {"student_id": student_id, "assignment": template["assignment"], "status": status,
-            "score": 0.0, "max_score": template["max_score"], "message": message, "tests": []}
 
 
 def preload():
@@ -54,70 +47,6 @@ def preload():
     # One thread: a thread pool started in this process before it forks breaks PyTorch
     # in the grading processes (they crashed), and the grader's small references need none.
     torch.set_num_threads(1)
-
-
-def assignment_plan(assignment):
-    """What a grading run must know of an assignment before any submission is graded: its
-    notebooks, its test cells with their points and the answer cell each one grades (the
-    nearest solution cell above it), the answer cells as released, and the highest score."""
-    tests, released = [], {}
-    notebooks = sorted(p.stem for p in (SOURCE_DIR / assignment).glob("*.ipynb"))
-    for name in notebooks:
-        nb = nbformat.read(SOURCE_DIR / assignment / f"{name}.ipynb", as_version=4)
-        answer_cell = None
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("solution"):
-                answer_cell = meta["grade_id"]
-            elif meta.get("grade") and cell.cell_type == "code":
-                tests.append({"notebook": name, "grade_id": meta["grade_id"],
-                              "max_points": float(meta["points"]), "answer_cell": answer_cell})
-        released[name] = answer_cells(RELEASE_DIR / assignment / f"{name}.ipynb")
-    return {"assignment": assignment, "notebooks": notebooks, "tests": tests,
-            "released_answers": released, "max_score": sum(t["max_points"] for t in tests)}
-
-
-def answer_cells(path):
-    """grade_id -> source of each solution cell of a notebook ({} when it is missing)."""
-    if not Path(path).is_file():
-        return {}
-    nb = nbformat.read(path, as_version=4)
-    return {cell.metadata.nbgrader["grade_id"]: cell.source for cell in nb.cells
-            if cell.metadata.get("nbgrader", {}).get("solution")}
-
-
-def not_attempted(submitted, template):
-    """The answer cells the student left exactly as released (or deleted), in order: the
-    functions not attempted, which a zero alone does not tell from wrong attempts."""
-    left = []
-    for name in template["notebooks"]:
-        answers = answer_cells(Path(submitted) / f"{name}.ipynb")
-        left += [grade_id for grade_id, stub in template["released_answers"][name].items()
-                 if answers.get(grade_id, stub) == stub]
-    return left
-
-
-def prepare_template(assignment, root):
-    """Generate the assignment once in `root`; return what every grading run needs."""
-    root = Path(root)
-    copy_assignment_source(assignment, root)
-    config = nbgrader_config(root)
-    result = NbGraderAPI(config=config).generate_assignment(assignment, force=True, create=True)
-    if not result["success"]:
-        raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result.get('error', '')}")
-    for source in (root / "solutions" / assignment).glob("*.ipynb"):
-        judge.prepare(assignment, nbformat.read(source, as_version=4))  # shared by every fork
-    (root / "compiled-templates").mkdir()
-    return {
-        **assignment_plan(assignment),
-        "root": str(root),
-        "compiled_templates": str(root / "compiled-templates"),
-        "course_id": config.CourseDirectory.course_id,
-    }
-
-
-def present_notebooks(folder, template):
-    return [n for n in template["notebooks"] if (Path(folder) / f"{n}.ipynb").is_file()]
 
 
 def _copy_submission(folder, dest):
@@ -147,24 +76,20 @@ def _kernel_config(scratch, assignment, isolation, cgroups):
     kernel_dir = scratch / "autograded" / STUDENT / assignment
     ipc = scratch / "ipc"
     ipc.mkdir()
-    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[variable] = str(isolation["threads"])  # inherited by the kernel
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"  # idle threads sleep: kernels share the cores
-    prefix = sandbox.limits_command(isolation["limits"], cgroups)
+    prefix = sandbox.limits_command(isolation.limits, cgroups, isolation.threads)
     config = Config()
-    if isolation["sandbox"] == "bwrap":
-        hidden = ["/tmp", os.path.expanduser("~"), REPO_ROOT, *isolation["hidden"]]
+    if isolation.sandbox == "bwrap":
         # the course's files next to the notebook (the test helpers) cannot be rewritten
         source = Path(scratch) / "solutions" / assignment
         protected = [kernel_dir / f.relative_to(source) for f in source.rglob("*")
                      if f.is_file() and f.suffix != ".ipynb"]
         withheld = sandbox.withheld_packages(WITHHELD_LIBRARIES.get(assignment, ()),
                                              scratch / "withheld")
-        user = isolation["user"]
-        if user is not None:  # the kernel's user owns its folders, and nothing else
-            config.SandboxedKernelManager.kernel_user = list(user)
+        if isolation.user is not None:  # the kernel's user owns its folders, and nothing else
+            config.SandboxedKernelManager.kernel_user = list(isolation.user)
             config.SandboxedKernelManager.kernel_folders = [str(kernel_dir), str(ipc)]
-        prefix += sandbox.bwrap_command([kernel_dir, ipc], hidden, protected, withheld, user)
+        prefix += sandbox.bwrap_command([kernel_dir, ipc], isolation.hidden, protected, withheld,
+                                        isolation.user)
         # no network inside: the kernel and nbgrader talk over Unix sockets
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = str(ipc / "kernel")
@@ -174,17 +99,18 @@ def _kernel_config(scratch, assignment, isolation, cgroups):
     return config
 
 
-def kernel_start_problem(template, isolation, scratch):
+def kernel_start_problem(template_course, isolation, scratch):
     """Start Python exactly as a student's kernel will start (limits, sandbox, user) and
     import the kernel; None when it works, else the reason in one line. A grader that
     cannot start kernels must say so once, not give every student a zero."""
     scratch = Path(scratch)
-    kernel_dir = scratch / "autograded" / STUDENT / template["assignment"]
-    shutil.copytree(Path(template["root"]) / "solutions", scratch / "solutions")
-    shutil.copytree(scratch / "solutions" / template["assignment"], kernel_dir)  # as nbgrader lays it
-    cgroups = sandbox.Cgroups(f"autograde-check-{os.getpid()}", isolation["limits"])
+    assignment = template_course.assignment
+    kernel_dir = scratch / "autograded" / STUDENT / assignment
+    shutil.copytree(template_course.root / "solutions", scratch / "solutions")
+    shutil.copytree(scratch / "solutions" / assignment, kernel_dir)  # as nbgrader lays it
+    cgroups = sandbox.Cgroups(f"autograde-check-{os.getpid()}", isolation.limits)
     try:
-        config = _kernel_config(scratch, template["assignment"], isolation, cgroups)
+        config = _kernel_config(scratch, assignment, isolation, cgroups)
         manager = config.SandboxedKernelManager
         if manager.get("kernel_user"):
             sandbox.hand_over(manager.kernel_folders, manager.kernel_user)
@@ -202,46 +128,50 @@ def kernel_start_problem(template, isolation, scratch):
     return lines[-1] if lines else f"it exited with code {probe.returncode}"
 
 
-def grade(student_id, folder, template, scratch, isolation):
-    """Grade one submission folder; return its result (status, score, tests): copy it into
-    a scratch course, check its notebooks, execute and judge them (nbgrader's autograde),
-    write the feedback, then read the scores and the failed tests' messages."""
+def grade(student_id, folder, template_course, scratch, isolation):
+    """Grade one submission folder; return its SubmissionResult: copy it into a scratch
+    course, check its notebooks, execute and judge them (nbgrader's autograde), write the
+    feedback, then read the scores and the failed tests' messages."""
     scratch = Path(scratch)
-    result = ungraded(template, student_id, "error")
-    submitted = _copy(folder, template, scratch)
-    result["message"] = _invalid_notebook(submitted, template)
-    if result["message"] or not _execute(scratch, template, isolation, result):
+    plan = template_course.plan
+    result = SubmissionResult.ungraded(plan, student_id, "error")
+    submitted = _copy(folder, template_course, scratch)
+    result.message = _invalid_notebook(submitted, plan)
+    if result.message or not _execute(scratch, plan.assignment, isolation, result):
         return result
-    feedback_problem = _write_feedback(scratch, template)
-    if feedback_problem:
-        result["message"] = feedback_problem
+    result.message = _write_feedback(scratch, template_course)
+    if result.message:
         return result
-    result["not_attempted"] = not_attempted(submitted, template)
-    result["tests"] = _test_results(template, _scores(scratch, template),
-                                    _messages(scratch, template), result["not_attempted"])
-    result["score"] = sum(t["points"] for t in result["tests"])
-    result["status"] = "graded"
-    result["feedback"] = sorted(
-        str(p) for p in (scratch / "feedback" / STUDENT / template["assignment"]).glob("*.html"))
-    autograded = scratch / "autograded" / STUDENT / template["assignment"]
-    result["autograded"] = sorted(   # for the course's gradebook (--gradebook)
-        str(p) for p in autograded.iterdir() if p.suffix == ".ipynb" or p.name in SUBMISSION_FILES)
+    result.not_attempted = plan.not_attempted(submitted)
+    result.tests = _test_results(plan, _scores(scratch, template_course), _messages(scratch, plan),
+                                 result.not_attempted)
+    result.score = sum(t.points for t in result.tests)
+    result.status = "graded"
+    result.feedback = _read_files((scratch / "feedback" / STUDENT / plan.assignment).glob("*.html"))
+    autograded = scratch / "autograded" / STUDENT / plan.assignment
+    result.autograded = _read_files(   # for the course's gradebook (--gradebook)
+        p for p in autograded.iterdir() if p.suffix == ".ipynb" or p.name in SUBMISSION_FILES)
     return result
 
 
-def _copy(folder, template, scratch):
+def _read_files(paths):
+    """{file name: text} of these files, in name order (so that results can travel)."""
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(paths)}
+
+
+def _copy(folder, template_course, scratch):
     """A scratch course: the template's solutions and gradebook, and the student's files
     in nbgrader's submitted/ layout. Returns the submitted assignment's folder."""
-    shutil.copytree(Path(template["root"]) / "solutions", scratch / "solutions")
-    shutil.copy(Path(template["root"]) / "gradebook.db", scratch / "gradebook.db")
-    submitted = scratch / "submitted" / STUDENT / template["assignment"]
+    shutil.copytree(template_course.root / "solutions", scratch / "solutions")
+    shutil.copy(template_course.root / "gradebook.db", scratch / "gradebook.db")
+    submitted = scratch / "submitted" / STUDENT / template_course.assignment
     _copy_submission(folder, submitted)
     return submitted
 
 
-def _invalid_notebook(submitted, template):
+def _invalid_notebook(submitted, plan):
     """Why a submitted notebook cannot be graded (too big, not a notebook), or ""."""
-    for name in present_notebooks(submitted, template):
+    for name in plan.present_notebooks(submitted):
         if (submitted / f"{name}.ipynb").stat().st_size > MAX_NOTEBOOK_BYTES:
             return f"{name}.ipynb is larger than {MAX_NOTEBOOK_BYTES // 1024 ** 2} MB"
         try:
@@ -251,42 +181,41 @@ def _invalid_notebook(submitted, template):
     return ""
 
 
-def _execute(scratch, template, isolation, result):
+def _execute(scratch, assignment, isolation, result):
     """nbgrader's autograde, with the student's kernel in its limits (and sandbox): the
     notebooks run and judged, the scores in the scratch gradebook. Whether it succeeded;
     the kernel's peak memory and, when it failed or hit the memory limit, why, go into
     `result`."""
-    cgroups = sandbox.Cgroups(f"autograde-{os.getpid()}", isolation["limits"])
+    cgroups = sandbox.Cgroups(f"autograde-{os.getpid()}", isolation.limits)
     try:
         config = nbgrader_config(scratch)
-        config.merge(_kernel_config(scratch, template["assignment"], isolation, cgroups))
-        graded = NbGraderAPI(config=config).autograde(template["assignment"], STUDENT,
-                                                      force=True, create=True)
-        result["peak_memory_bytes"] = cgroups.peak_memory_bytes()
+        config.merge(_kernel_config(scratch, assignment, isolation, cgroups))
+        graded = NbGraderAPI(config=config).autograde(assignment, STUDENT, force=True, create=True)
+        result.peak_memory_bytes = cgroups.peak_memory_bytes()
         if cgroups.memory_limit_hit():
-            limit = isolation["limits"].memory_bytes / 1024 ** 3
-            result["message"] = (f"the notebook was stopped for using more than {limit:g} GiB "
-                                 "of memory")
+            limit = isolation.limits.memory_bytes / 1024 ** 3
+            result.message = f"the notebook was stopped for using more than {limit:g} GiB of memory"
     finally:
         cgroups.remove()
-    if graded["success"] or result["message"]:   # the memory limit, said above
+    if graded["success"] or result.message:   # the memory limit, said above
         return graded["success"]
     log = (graded.get("log") or "") + (graded.get("error") or "")
     if "DeadKernelError" in log or "Kernel died" in log:
-        result["message"] = ("the notebook's kernel died while it ran (the code crashed "
-                             "Python or called os._exit), so grading stopped")
+        result.message = ("the notebook's kernel died while it ran (the code crashed "
+                          "Python or called os._exit), so grading stopped")
     else:
         last = log.strip().splitlines()[-1] if log.strip() else "autograding failed"
-        result["message"] = "nbgrader could not grade this submission: " + last
+        result.message = "nbgrader could not grade this submission: " + last
     return False
 
 
-def _write_feedback(scratch, template):
+def _write_feedback(scratch, template_course):
     """nbgrader's feedback pages of the autograded notebooks; why not, or "". A failure is
     the grader's templates', never the student's notebook's."""
     config = nbgrader_config(scratch)
-    config.FeedbackExporter.bytecode_cache_dir = template["compiled_templates"]
-    feedback = NbGraderAPI(config=config).generate_feedback(template["assignment"], STUDENT, force=True)
+    config.FeedbackExporter.bytecode_cache_dir = str(template_course.compiled_templates)
+    feedback = NbGraderAPI(config=config).generate_feedback(template_course.assignment, STUDENT,
+                                                            force=True)
     if feedback["success"]:
         return ""
     log = (feedback.get("error") or feedback.get("log") or "").strip()
@@ -294,44 +223,43 @@ def _write_feedback(scratch, template):
             "not of the submission: " + (log.splitlines()[-1] if log else "no reason given"))
 
 
-def _scores(scratch, template):
+def _scores(scratch, template_course):
     """(notebook, grade_id) -> the points nbgrader's gradebook gave each test."""
     scores = {}
-    with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", template["course_id"]) as gb:
-        for name in template["notebooks"]:
-            notebook = gb.find_submission_notebook(name, template["assignment"], STUDENT)
+    plan = template_course.plan
+    with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", template_course.course_id) as gb:
+        for name in plan.notebooks:
+            notebook = gb.find_submission_notebook(name, plan.assignment, STUDENT)
             for g in notebook.grades:
                 scores[(name, g.name)] = float(g.score or 0.0)
     return scores
 
 
-def _messages(scratch, template):
+def _messages(scratch, plan):
     """notebook -> its failing tests' messages (see _failure_messages); a notebook not
     submitted has none."""
     messages = {}
-    for name in template["notebooks"]:
-        path = scratch / "autograded" / STUDENT / template["assignment"] / f"{name}.ipynb"
+    for name in plan.notebooks:
+        path = scratch / "autograded" / STUDENT / plan.assignment / f"{name}.ipynb"
         if path.is_file():
             messages[name] = _failure_messages(path)
     return messages
 
 
-def _test_results(template, scores, messages, not_attempted_cells):
+def _test_results(plan, scores, messages, not_attempted_cells):
     """Each test of the assignment: its points, whether it passed, its message and the
     known mistake it names, and whether its answer cell was attempted."""
     tests = []
-    for test in template["tests"]:
-        points = scores.get((test["notebook"], test["grade_id"]), 0.0)
-        if test["notebook"] not in messages:
-            message, mistake = f"{test['notebook']}.ipynb was not submitted.", None
+    for test in plan.tests:
+        points = scores.get((test.notebook, test.grade_id), 0.0)
+        if test.notebook not in messages:
+            message, mistake = f"{test.notebook}.ipynb was not submitted.", None
         else:
-            message, mistake = messages[test["notebook"]].get(test["grade_id"], ("", None))
-        tests.append({
-            "notebook": test["notebook"], "grade_id": test["grade_id"],
-            "points": points, "max_points": test["max_points"],
-            "passed": points >= test["max_points"], "message": message, "mistake": mistake,
-            "attempted": test["answer_cell"] not in not_attempted_cells,
-        })
+            message, mistake = messages[test.notebook].get(test.grade_id, ("", None))
+        tests.append(TestResult(
+            test.notebook, test.grade_id, points, test.max_points,
+            passed=points >= test.max_points, message=message, mistake=mistake,
+            attempted=test.answer_cell not in not_attempted_cells))
     return tests
 
 
@@ -355,25 +283,23 @@ def kill_tree(pid):
     psutil.wait_procs(procs, timeout=10)
 
 
-def timed_out(template, student_id, timeout):
-    return {**ungraded(template, student_id, "timeout",
-                       f"grading was stopped after {timeout:g} s (the time limit)"),
-            "seconds": timeout}
-
-
-def collect(template, student_id, scratch, how_it_ended):
-    """The result a grading process left in `scratch`, its feedback pages and autograded
-    notebooks read in ({file name: text}), so that it can travel to another machine."""
-    result_file = Path(scratch) / "result.json"
-    if not result_file.is_file():
-        return ungraded(template, student_id, "error", f"the grading process died ({how_it_ended})")
-    result = json.loads(result_file.read_text())
-    for files in ("feedback", "autograded"):
-        result[files] = {Path(p).name: Path(p).read_text(encoding="utf-8") for p in result.get(files, [])}
+def timed_out(plan, student_id, timeout):
+    result = SubmissionResult.ungraded(plan, student_id, "timeout",
+                                       f"grading was stopped after {timeout:g} s (the time limit)")
+    result.seconds = timeout
     return result
 
 
-def run_in_child(student_id, folder, template, scratch, isolation):
+def collect(plan, student_id, scratch, how_it_ended):
+    """The result a grading process left in `scratch`."""
+    result_file = Path(scratch) / "result.json"
+    if not result_file.is_file():
+        return SubmissionResult.ungraded(plan, student_id, "error",
+                                         f"the grading process died ({how_it_ended})")
+    return SubmissionResult.from_json(result_file.read_text())
+
+
+def run_in_child(student_id, folder, template_course, scratch, isolation):
     """Entry point of a grading process: its output goes to a log, its result to JSON."""
     os.setpgid(0, 0)   # a group of its own, which kill_tree stops whole
     scratch = Path(scratch)
@@ -383,16 +309,16 @@ def run_in_child(student_id, folder, template, scratch, isolation):
     os.dup2(log, 2)
     started = time.monotonic()
     try:
-        result = grade(student_id, folder, template, scratch / "course", isolation)
+        result = grade(student_id, folder, template_course, scratch / "course", isolation)
     except Exception as error:
-        result = ungraded(template, student_id, "error",
-                          f"grading failed: {type(error).__name__}: {error}")
+        result = SubmissionResult.ungraded(template_course.plan, student_id, "error",
+                                           f"grading failed: {type(error).__name__}: {error}")
     finally:
         for child in psutil.Process().children(recursive=True):  # nothing may outlive grading
             with contextlib.suppress(psutil.NoSuchProcess):
                 child.kill()
-    result["seconds"] = round(time.monotonic() - started, 2)   # for the class report
-    (scratch / "result.json").write_text(json.dumps(result))
+    result.seconds = round(time.monotonic() - started, 2)   # for the class report
+    (scratch / "result.json").write_text(result.to_json())
 
 
 def _die_with(parent):
@@ -405,7 +331,7 @@ def _die_with(parent):
         os._exit(1)
 
 
-def grade_in_fork(student_id, folder, template, scratch, isolation, timeout):
+def grade_in_fork(student_id, folder, template_course, scratch, isolation, timeout):
     """Grade one submission in a forked process within `timeout` seconds, for a caller
     that grades one at a time (a dask task). os.fork rather than multiprocessing: dask's
     worker processes are daemons, and multiprocessing lets no daemon have children."""
@@ -415,7 +341,7 @@ def grade_in_fork(student_id, folder, template, scratch, isolation, timeout):
         code = 1
         try:
             _die_with(parent)
-            run_in_child(student_id, folder, template, scratch, isolation)
+            run_in_child(student_id, folder, template_course, scratch, isolation)
             code = 0
         finally:
             os._exit(code)
@@ -423,11 +349,11 @@ def grade_in_fork(student_id, folder, template, scratch, isolation, timeout):
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            return collect(template, student_id, scratch,
+            return collect(template_course.plan, student_id, scratch,
                            f"exit code {os.waitstatus_to_exitcode(status)}")
         if time.monotonic() >= deadline:
             kill_tree(pid)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
-            return timed_out(template, student_id, timeout)
+            return timed_out(template_course.plan, student_id, timeout)
         time.sleep(0.05)

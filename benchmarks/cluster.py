@@ -3,7 +3,7 @@ through a dask cluster of 2 local workers, and print each run's throughput and t
 coordinator's peak memory; then project a large class of ex04 onto a large cluster from
 the per-submission cost measured here.
 
-    .venv/bin/python benchmarks/cluster.py [--students 5000] [--ex04 4] [--modes pool,dask]
+    .venv/bin/python -m benchmarks.cluster [--students 5000] [--ex04 4] [--modes pool,dask]
 
 The class mixes right, blank, wrong and hostile submissions (benchmarks/grading.py's
 make_class). The coordinator's memory is its resident set (RSS), sampled every 0.2 s and
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import psutil
 
-from grading import ENV, REPO, make_class
+from benchmarks.grading import ENV, REPO, make_class
+from tests.support.samples import make_submission, solution_answers
 
 DASK = os.path.join(os.path.dirname(sys.executable), "dask")
 CLUSTER_ENV = {**ENV, "PYTHONPATH": str(REPO)}
@@ -130,8 +131,6 @@ def main():
         if not args.ex04:
             return
 
-        sys.path.insert(0, str(REPO / "tests"))
-        from samples import make_submission, solution_answers
         answers = solution_answers("ex04-cnn-in-pytorch")
         for i in range(args.ex04):
             make_submission("ex04-cnn-in-pytorch", tmp / "ex04" / f"s{i}", answers)

@@ -1,7 +1,7 @@
 """Grade the same submissions with plain sequential `nbgrader autograde` and with the batch
 grader, and print both times, their ratio and the batch grader's overhead per submission.
 
-    .venv/bin/python benchmarks/grading.py [--submissions 40] [--jobs 2] [--assignment ex04-cnn-in-pytorch]
+    .venv/bin/python -m benchmarks.grading [--submissions 40] [--jobs 2] [--assignment ex04-cnn-in-pytorch]
 
 Overhead is the CPU-slot time each submission costs the batch grader (wall time x jobs /
 submissions) minus the time the student's cells themselves take to run, measured by
@@ -24,9 +24,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-from samples import SAMPLES, make_submission, sample, solution_answers  # noqa: E402
+from tests.support.samples import REPO, SAMPLES, make_submission, sample, solution_answers
 
 ASSIGNMENT = "ex01-shapes-and-counts"
 ENV = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
