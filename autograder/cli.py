@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from autograder.course import ensure_tools_on_path, known_assignments
-from autograder.sandbox import Cgroups, Isolation, Limits, bwrap_path
+from autograder.grading.sandbox import Cgroups, Isolation, Limits, bwrap_path
 
 # nbformat's validator imports jsonschema, which builds ~40 parsers (1.5 s at every start)
 # when rfc3987-syntax is installed, for IRI format checks that no notebook schema uses.
@@ -90,7 +90,7 @@ def _parser():
 
 
 def export_lms_command(args):
-    from autograder.lms import RosterError, export_lms
+    from autograder.reporting.lms import RosterError, export_lms
     try:
         export = export_lms(args.out_dir, args.roster, args.lms, args.output, args.id_column,
                             args.column, args.lms_id)
@@ -172,15 +172,15 @@ class _Stop:
 
 def grade_command(args):
     # Imported here so that `--help` and instructor errors answer at once.
-    from autograder.batch import Job, KernelCannotStart, LocalPool
-    from autograder.cluster import ClusterError, ClusterPool
+    from autograder.batch.pool import Job, KernelCannotStart, LocalPool
+    from autograder.batch.cluster import ClusterError, ClusterPool
     from autograder.course import assignment_version
-    from autograder.gradebook import GradebookError, GradebookWriter
-    from autograder.outputs import ResultsWriter, earlier_results
-    from autograder.progress import Progress
-    from autograder.report import build_report
-    from autograder.results import SubmissionResult
-    from autograder.submissions import content_hash, find_submissions
+    from autograder.reporting.gradebook import GradebookError, GradebookWriter
+    from autograder.batch.outputs import ResultsWriter, earlier_results
+    from autograder.batch.progress import Progress
+    from autograder.reporting.report import build_report
+    from autograder.grading.results import SubmissionResult
+    from autograder.grading.submissions import content_hash, find_submissions
 
     _check(args)
     ensure_tools_on_path()
@@ -274,11 +274,11 @@ def grade_command(args):
 
 
 def _similarity(submissions, plan, threshold, out):
-    """The near-identical pairs of the class (autograder/similarity.py), also written to
+    """The near-identical pairs of the class (autograder/reporting/similarity.py), also written to
     OUT_DIR/similarity.csv; timed, since it grows with the class."""
     import csv
 
-    from autograder.similarity import Similarity, similar_pairs, student_code
+    from autograder.reporting.similarity import Similarity, similar_pairs, student_code
     started = time.monotonic()
     codes = {s.student_id: student_code(s.folder, plan.notebooks) for s in submissions}
     try:

@@ -10,8 +10,8 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 
 from autograder.preprocessors import (DropDuplicateGradeIds, ExecuteWithLimits, JudgeAnswers,
                                       OverwriteEditedCells, ShowTestMessagesOnly)
-from autograder.feedback_exporter import FeedbackExporter
-from autograder.sandbox import SandboxedKernelManager, clean_environment_command
+from autograder.grading.feedback_exporter import FeedbackExporter
+from autograder.grading.sandbox import SandboxedKernelManager, clean_environment_command
 
 c = get_config()  # noqa: F821
 

@@ -1,7 +1,7 @@
 """Verdicts made outside the student's kernel.
 
 A test cell, run in the kernel, calls the student's function on each case's inputs and
-hands back the answers as plain data (autograder/kernel_checks.py). Here, in the grader:
+hands back the answers as plain data (autograder/kernel/checks.py). Here, in the grader:
 
 1. the same test cell runs again, with the notebook's setup cell, in the grader's own
    process and libraries, but with a recorder in place of `checks`: it rebuilds every
@@ -24,11 +24,11 @@ import sys
 import types
 from dataclasses import dataclass, field
 
-from autograder import kernel_checks
+from autograder.kernel import checks as kernel_checks
 from autograder.judge import ex01, ex02, ex03, ex04, ex05
 from autograder.judge import patterns
 from autograder.judge.mistakes import Failure, Mistake, Raising, failure, same_number
-from autograder.kernel_checks import Raised, Raises, call_text, decode, problem_with
+from autograder.kernel.checks import Raised, Raises, call_text, decode, problem_with
 
 # The assignments whose test cells hand back answers, and their references and mistakes.
 ASSIGNMENTS = {

@@ -2,7 +2,7 @@
 import math
 
 from autograder.judge.mistakes import REFUSES, Mistake, Mistakes, pair as _pair
-from autograder.kernel_checks import Raises
+from autograder.kernel.checks import Raises
 
 
 CONV_OUTPUT_SIZE_MISTAKES = Mistakes([

@@ -2,7 +2,7 @@
 did is judged.
 
 count_parameters hands back a number, judged like exercises 1-3. The other functions act
-on models, so their test cells hand back what a probe saw (autograder/ex04_probes.py):
+on models, so their test cells hand back what a probe saw (autograder/kernel/ex04_probes.py):
 the grader runs the same probe on the reference below and compares what both runs saw.
 A known mistake is named only when the mistake, run through the same probe, does
 everything the student's code did (or, for a mode or a missing flatten, when the probe
@@ -14,9 +14,9 @@ import os
 
 import numpy as np
 
-from autograder import ex04_probes as probes
+from autograder.kernel import ex04_probes as probes
 from autograder.judge.mistakes import Failure, Mistake, Mistakes
-from autograder.kernel_checks import describe
+from autograder.kernel.checks import describe
 
 # The helper modules the test cells import, as the grader loads them.
 HELPERS = {"probes": probes}
@@ -513,7 +513,7 @@ def held_back_seed():
 @functools.lru_cache(maxsize=4)
 def held_back(seed):
     """The held-back digits of one seed: (images as a float32 array, labels)."""
-    from autograder import held_back as maker
+    from autograder.judge import held_back as maker
     images, labels = maker.held_back_digits(seed)
     return images.numpy(), labels.numpy()
 

@@ -4,7 +4,7 @@ from traitlets import Integer, Type
 
 from autograder import judge
 from autograder.course import WITHHELD_LIBRARIES, withheld_message
-from autograder.kernel_checks import ANSWER_TYPE
+from autograder.kernel.checks import ANSWER_TYPE
 
 # Run in the kernel before any student code: an import of a withheld library fails. The
 # sandbox goes further (the libraries' files are not there at all); this guard is what

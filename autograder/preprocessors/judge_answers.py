@@ -4,7 +4,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import judge
-from autograder.kernel_checks import ANSWER_TYPE
+from autograder.kernel.checks import ANSWER_TYPE
 
 MISTAKE_KEY = "cnn_course_mistake"   # cell metadata: the known mistake a failed test names
 

@@ -1,1 +1,1 @@
-../../autograder/ex04_probes.py
+../../autograder/kernel/ex04_probes.py

@@ -1,1 +1,1 @@
-../../autograder/kernel_checks.py
+../../autograder/kernel/checks.py

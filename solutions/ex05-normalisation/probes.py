@@ -1,1 +1,1 @@
-../../autograder/ex05_probes.py
+../../autograder/kernel/ex05_probes.py

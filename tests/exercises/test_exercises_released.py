@@ -73,7 +73,7 @@ def test_released_helpers_hold_no_reference_code(assignment):
     released = REPO / "exercises" / assignment
     helpers = (released / "checks.py").read_text()
     assert assignment in judge.ASSIGNMENTS
-    assert helpers == (REPO / "autograder" / "kernel_checks.py").read_text()
+    assert helpers == (REPO / "autograder" / "kernel" / "checks.py").read_text()
     for needle in ("import torch", "Mistake(", "REFERENCES", "conv2d", "receptive"):
         assert needle not in helpers, needle
     others = {p.name for p in released.glob("*.py")} - {"checks.py"}

@@ -8,7 +8,8 @@ import io
 
 import nbformat
 
-from autograder import judge, kernel_checks
+from autograder import judge
+from autograder.kernel import checks as kernel_checks
 from tests.support.samples import REPO
 
 

@@ -5,9 +5,9 @@ import csv
 import io
 import json
 
-from autograder.outputs import ResultsWriter, earlier_results, iter_results
-from autograder.results import SubmissionResult, TestResult
-from autograder.progress import Progress
+from autograder.batch.outputs import ResultsWriter, earlier_results, iter_results
+from autograder.grading.results import SubmissionResult, TestResult
+from autograder.batch.progress import Progress
 
 
 def result(student, score, status="graded", sha="0" * 64):

@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.commands import PYTHON, run
 from tests.support.samples import REPO, make_submission, sample, solution_answers
-from autograder.sandbox import Cgroups, Limits, bwrap_path
+from autograder.grading.sandbox import Cgroups, Limits, bwrap_path
 
 ASSIGNMENT = "ex01-shapes-and-counts"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
@@ -311,7 +311,8 @@ def test_the_limits_are_really_applied_here():
 def test_a_kernel_that_cannot_start_stops_grading_with_one_line(tmp_path, monkeypatch, capsys):
     """When Python cannot start inside the sandbox (here: the interpreter's folders are not
     bound into it), the grader says so once, before grading, instead of zeroing everyone."""
-    from autograder import cli, sandbox
+    from autograder import cli
+    from autograder.grading import sandbox
     make_submission(ASSIGNMENT, tmp_path / "class" / "alice", solution_answers(ASSIGNMENT))
     monkeypatch.setattr(sandbox, "_python_folders", lambda: [])
     code = cli.main(["grade", ASSIGNMENT, str(tmp_path / "class"), "--out", str(tmp_path / "out"),

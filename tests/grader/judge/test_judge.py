@@ -5,7 +5,8 @@ explained, and answers that only pretend to be right are caught."""
 import numpy as np
 import pytest
 
-from autograder import judge, kernel_checks
+from autograder import judge
+from autograder.kernel import checks as kernel_checks
 from autograder.judge import ex01
 from tests.support.samples import REPO, solution_answers
 
@@ -245,7 +246,7 @@ def test_a_cell_hands_back_all_its_answers_in_order_as_one_output(tmp_path):
     sends the answers it got before it raised."""
     from nbclient import NotebookClient
     from autograder.preprocessors.judge_answers import _answers
-    (tmp_path / "checks.py").write_text((REPO / "autograder" / "kernel_checks.py").read_text())
+    (tmp_path / "checks.py").write_text((REPO / "autograder" / "kernel" / "checks.py").read_text())
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
         "import checks\ndef double(x):\n    return 2 * x",
         "for x in range(300):\n    checks.expect(double, (x,), {})",

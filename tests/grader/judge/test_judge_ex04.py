@@ -13,7 +13,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import ex04_probes, judge, kernel_checks
+from autograder import judge
+from autograder.kernel import checks as kernel_checks
+from autograder.kernel import ex04_probes
 from autograder.judge import ex04
 from tests.support.samples import REPO, sample, solution_answers
 

@@ -3,7 +3,7 @@ judged on the statistics of its outputs."""
 import numpy as np
 import pytest
 
-from autograder import ex05_probes as probes
+from autograder.kernel import ex05_probes as probes
 from autograder.judge import ex05, expectations
 from tests.support import judging
 from tests.support.samples import solution_answers

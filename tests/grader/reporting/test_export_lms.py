@@ -2,8 +2,8 @@
 import, with every student in one list and not the other named, never dropped."""
 import csv
 
-from autograder.outputs import ResultsWriter
-from autograder.results import SubmissionResult
+from autograder.batch.outputs import ResultsWriter
+from autograder.grading.results import SubmissionResult
 from tests.support.commands import PYTHON, run
 
 ASSIGNMENT = "ex01-shapes-and-counts"

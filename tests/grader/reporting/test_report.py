@@ -1,8 +1,8 @@
 """The class report counts the mistakes the grader named by their ids, as data: names with
 dots in them ("forgot model.train()") are counted apart, each with one example message."""
-from autograder.plan import AssignmentPlan, TestCell
-from autograder.report import build_report
-from autograder.results import SubmissionResult, TestResult
+from autograder.grading.plan import AssignmentPlan, TestCell
+from autograder.reporting.report import build_report
+from autograder.grading.results import SubmissionResult, TestResult
 
 
 def test_named_mistakes_are_counted_by_id_with_an_example():
@@ -34,8 +34,8 @@ def simulated_class(out, students):
     submissions timed out, failed or missing; measured times and peak memory."""
     import random
 
-    from autograder.outputs import ResultsWriter
-    from autograder.plan import AssignmentPlan
+    from autograder.batch.outputs import ResultsWriter
+    from autograder.grading.plan import AssignmentPlan
 
     plan = AssignmentPlan.read("ex01-shapes-and-counts")
     rng = random.Random(0)

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from autograder.similarity import similar_pairs
-from autograder.plan import AssignmentPlan
+from autograder.reporting.similarity import similar_pairs
+from autograder.grading.plan import AssignmentPlan
 from tests.support.commands import PYTHON, run
 from tests.support.samples import SAMPLES, make_submission, sample, solution_answers
 
@@ -52,7 +52,7 @@ def test_the_same_class_gets_the_same_pairs_in_every_python_process(tmp_path):
     job = {"codes": {f"s{i:03d}": "\n\n".join(kinds[i % len(kinds)].values()) for i in range(60)},
            "released_code": released_code(), "threshold": 0.9}
     (tmp_path / "job.json").write_text(json.dumps(job))
-    script = ("import json, sys; from autograder.similarity import similar_pairs; "
+    script = ("import json, sys; from autograder.reporting.similarity import similar_pairs; "
               "pairs = similar_pairs(**json.load(open(sys.argv[1]))); "
               "print(json.dumps([(p.first, p.second, p.score) for p in pairs]))")
     found = [json.loads(run([PYTHON, "-c", script, str(tmp_path / "job.json")],
@@ -61,8 +61,8 @@ def test_the_same_class_gets_the_same_pairs_in_every_python_process(tmp_path):
 
 
 def test_a_comparison_that_cannot_run_says_why(monkeypatch):
-    import autograder.similarity
-    monkeypatch.setattr(autograder.similarity.sys, "executable", "false")   # a Python that fails
+    import autograder.reporting.similarity
+    monkeypatch.setattr(autograder.reporting.similarity.sys, "executable", "false")   # a Python that fails
     monkeypatch.delenv("PYTHONHASHSEED", raising=False)
     with pytest.raises(RuntimeError, match="exited with code 1"):
         similar_pairs({"a": "x = 1"}, "", 0.9)

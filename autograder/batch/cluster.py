@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
-from autograder import worker
-from autograder.plan import AssignmentPlan
-from autograder.results import SubmissionResult
-from autograder.submissions import student_files
+from autograder.grading import worker
+from autograder.grading.plan import AssignmentPlan
+from autograder.grading.results import SubmissionResult
+from autograder.grading.submissions import student_files
 
 MAX_SUBMISSION_BYTES = 64 * 1024 ** 2  # what one task may carry to a worker
 
@@ -161,7 +161,7 @@ _preparing = threading.Lock()
 def _isolation(options, worker_address, local_directory):
     """The sandbox settings of this worker's kernels: the coordinator's choices, with this
     machine's own paths and user."""
-    from autograder.sandbox import Isolation, bwrap_path
+    from autograder.grading.sandbox import Isolation, bwrap_path
 
     sandbox = options["sandbox"]
     if sandbox == "bwrap" and bwrap_path() is None:
@@ -180,7 +180,7 @@ def _ready(assignment, version, options):
     """This worker's TemplateCourse and Isolation for the assignment, made at its first task."""
     from distributed import get_worker
 
-    from autograder.batch import KernelCannotStart, prepared_template, scratch_parent
+    from autograder.batch.pool import KernelCannotStart, prepared_template, scratch_parent
     from autograder.course import REPO_ROOT, assignment_version, ensure_tools_on_path, known_assignments
 
     with _preparing:
@@ -211,7 +211,7 @@ def grade_task(assignment, version, student_id, files, options, timeout):
     import socket
     import traceback
 
-    from autograder.batch import scratch_parent
+    from autograder.batch.pool import scratch_parent
 
     try:
         template_course, isolation = _ready(assignment, version, options)

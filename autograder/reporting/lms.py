@@ -25,8 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.outputs import RESULTS, iter_results
-from autograder.results import number
+from autograder.batch.outputs import RESULTS, iter_results
+from autograder.grading.results import number
 
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 # Canvas's export puts this, indented, in the Student column of the second row

@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from autograder.results import number  # noqa: E402
+from autograder.grading.results import number  # noqa: E402
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; color: #222; }
@@ -162,7 +162,7 @@ class _ClassTally:
 
 def build_report(results, plan, seconds, jobs, similarity=None):
     """The class report of `results` (any iterable, read once), with the near-identical
-    pairs of `similarity` (autograder.similarity.Similarity) when it was checked."""
+    pairs of `similarity` (autograder.reporting.similarity.Similarity) when it was checked."""
     e = html.escape
     tally = _ClassTally()
     for r in results:

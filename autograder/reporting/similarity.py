@@ -62,7 +62,7 @@ class SimilarPair:
 def student_code(folder, notebooks):
     """The source of every answer cell (nbgrader solution cell) of the submission, in order;
     "" when there is none or a notebook cannot be read."""
-    from autograder.plan import answer_cells
+    from autograder.grading.plan import answer_cells
     parts = []
     for name in notebooks:
         try:
@@ -89,7 +89,7 @@ def similar_pairs(codes, released_code, threshold=DEFAULT_THRESHOLD):
     from autograder.course import REPO_ROOT   # where the child imports the grader from
     path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
     done = subprocess.run(
-        [sys.executable, "-m", "autograder.similarity"], capture_output=True, text=True,
+        [sys.executable, "-m", "autograder.reporting.similarity"], capture_output=True, text=True,
         input=json.dumps({"codes": codes, "released_code": released_code, "threshold": threshold}),
         env={**os.environ, "PYTHONHASHSEED": HASH_SEED, "PYTHONPATH": path})
     if done.returncode != 0:

@@ -23,7 +23,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import SaveAutoGrades
 
 from autograder.course import REPO_ROOT, nbgrader_config
-from autograder.worker import SUBMISSION_FILES
+from autograder.grading.worker import SUBMISSION_FILES
 
 
 class GradebookError(Exception):

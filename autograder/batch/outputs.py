@@ -19,7 +19,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from autograder.results import SubmissionResult
+from autograder.grading.results import SubmissionResult
 
 # the contract's five columns, then the answer cells (functions) left as released
 GRADES_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "not_attempted"]

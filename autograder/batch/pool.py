@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import worker
-from autograder.plan import TemplateCourse
+from autograder.grading import worker
+from autograder.grading.plan import TemplateCourse
 
 
 @dataclass(frozen=True)

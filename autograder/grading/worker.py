@@ -20,11 +20,11 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 
-from autograder import sandbox
+from autograder.grading import sandbox
 from autograder.course import WITHHELD_LIBRARIES, nbgrader_config
 from autograder.preprocessors.judge_answers import MISTAKE_KEY
-from autograder.results import SubmissionResult, TestResult
-from autograder.submissions import student_files
+from autograder.grading.results import SubmissionResult, TestResult
+from autograder.grading.submissions import student_files
 
 STUDENT = "student"  # the id inside every scratch course
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2  # a bigger "notebook" is not a student's work
@@ -43,7 +43,7 @@ def preload():
     import pygments.formatters.html  # noqa: F401
     import pygments.lexers  # noqa: F401
     import torch
-    import autograder.feedback_exporter  # noqa: F401  (nbconvert, latex2mathml)
+    import autograder.grading.feedback_exporter  # noqa: F401  (nbconvert, latex2mathml)
     # One thread: a thread pool started in this process before it forks breaks PyTorch
     # in the grading processes (they crashed), and the grader's small references need none.
     torch.set_num_threads(1)
