@@ -164,6 +164,15 @@ def _number(call, answer, what):
     return None, f"{call} returned {answer['text']}; expected {what} as a number."
 
 
+def _problem_and_mistake(case, seen, expected, difference, mistakes):
+    """How the student's run differs from the reference (`difference`), with the known
+    mistake among `mistakes` that runs the same way; nothing to name when it raised."""
+    problem = difference(case, seen, expected)
+    if problem is None or isinstance(problem, Failure) or seen["raised"]:
+        return problem
+    return Failure(problem, _mistake_seen(case, seen, mistakes, lambda a, b: difference(case, a, b)))
+
+
 def _mistake_seen(case, seen, variants, differs):
     """The first known mistake which, run through the same probe, is seen doing exactly
     what the student's code did (`differs(a, b)` is None when two runs look alike), or None."""
@@ -319,11 +328,7 @@ def _train_epoch_difference(case, seen, expected):
 
 
 def _train_epoch_problem(case, seen, expected):
-    problem = _train_epoch_difference(case, seen, expected)
-    if problem is None or seen["raised"]:
-        return problem
-    return Failure(problem, _mistake_seen(case, seen, TRAIN_EPOCH_MISTAKES,
-                                          lambda a, b: _train_epoch_difference(case, a, b)))
+    return _problem_and_mistake(case, seen, expected, _train_epoch_difference, TRAIN_EPOCH_MISTAKES)
 
 
 # evaluate -------------------------------------------------------------------------------
@@ -375,11 +380,7 @@ def _evaluate_difference(case, seen, expected):
 
 
 def _evaluate_problem(case, seen, expected):
-    problem = _evaluate_difference(case, seen, expected)
-    if problem is None or isinstance(problem, Failure) or seen["raised"]:
-        return problem
-    return Failure(problem, _mistake_seen(case, seen, EVALUATE_MISTAKES,
-                                          lambda a, b: _evaluate_difference(case, a, b)))
+    return _problem_and_mistake(case, seen, expected, _evaluate_difference, EVALUATE_MISTAKES)
 
 
 # freeze_backbone and replace_head ----------------------------------------------------------
