@@ -173,7 +173,7 @@ class _Stop:
 def grade_command(args):
     # Imported here so that `--help` and instructor errors answer at once.
     from autograder.batch.pool import Job, KernelCannotStart, LocalPool
-    from autograder.batch.cluster import ClusterError, ClusterPool
+    from autograder.batch.cluster import ClusterError, ClusterPool, WorkerIsolation
     from autograder.course import assignment_version
     from autograder.reporting.gradebook import GradebookError, GradebookWriter
     from autograder.batch.outputs import ResultsWriter, earlier_results
@@ -187,9 +187,9 @@ def grade_command(args):
     version = assignment_version(args.assignment)
     if args.scheduler:
         # every worker must sandbox: it says so itself rather than grade unconfined
-        pool = ClusterPool(args.scheduler, args.assignment, version, args.timeout, {
-            "sandbox": args.sandbox or "bwrap", "memory_mb": args.memory,
-            "hidden": [str(args.submissions_dir.resolve()), str(args.out.resolve())]})
+        pool = ClusterPool(args.scheduler, args.assignment, version, args.timeout, WorkerIsolation(
+            args.sandbox or "bwrap", args.memory,
+            (str(args.submissions_dir.resolve()), str(args.out.resolve()))))
         where = "the dask cluster"
     else:
         isolation = _isolation(args)

@@ -22,11 +22,11 @@ import os
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
-from autograder.grading import worker
+from autograder.grading import process
 from autograder.grading.plan import AssignmentPlan
 from autograder.grading.results import SubmissionResult
 from autograder.grading.submissions import student_files
@@ -45,6 +45,16 @@ class WorkerCannotGrade(Exception):
 
 
 @dataclass(frozen=True)
+class WorkerIsolation:
+    """How the coordinator asks every worker to confine its kernels; each worker makes its
+    own Isolation from it, with its own paths, user and share of its cores."""
+    sandbox: str
+    memory_mb: int
+    hidden: tuple[str, ...]   # the coordinator's folders, hidden where a worker has them too
+    slots_by_host: dict[str, int] = field(default_factory=dict)   # grading slots per machine
+
+
+@dataclass(frozen=True)
 class WorkerFault:
     """What a grading task answers when its worker cannot grade: why, in one line."""
     reason: str
@@ -57,9 +67,9 @@ def _host(address):
 class ClusterPool:
     """Grades Jobs on the cluster whose scheduler is at `address`; same use as LocalPool."""
 
-    def __init__(self, address, assignment, version, timeout, options):
+    def __init__(self, address, assignment, version, timeout, isolation):
         self.address, self.assignment, self.version = address, assignment, version
-        self.timeout, self.options = timeout, dict(options)
+        self.timeout, self.isolation = timeout, isolation
 
     def __enter__(self):
         from distributed import Client  # imported here: local grading does not need dask
@@ -78,7 +88,7 @@ class ClusterPool:
         for address, info in workers.items():
             host = _host(address)
             slots_by_host[host] = slots_by_host.get(host, 0) + info["nthreads"]
-        self.options["slots_by_host"] = slots_by_host
+        self.isolation = replace(self.isolation, slots_by_host=slots_by_host)
         self.slots = sum(slots_by_host.values())
         self.plan = AssignmentPlan.read(self.assignment)
         self._futures = []
@@ -98,7 +108,7 @@ class ClusterPool:
                 return None
             files[relative.as_posix()] = (Path(job.folder) / relative).read_bytes()
         return self.client.submit(
-            grade_task, self.assignment, self.version, job.student_id, files, self.options,
+            grade_task, self.assignment, self.version, job.student_id, files, self.isolation,
             self.timeout, key=f"grade-{job.sha256[:16]}-{job.student_id}", pure=False)
 
     def grade(self, jobs):
@@ -158,29 +168,29 @@ _prepared = {}  # (assignment, version) -> (TemplateCourse, Isolation), once per
 _preparing = threading.Lock()
 
 
-def _isolation(options, worker_address, local_directory):
+def _isolation(wanted, worker_address, local_directory):
     """The sandbox settings of this worker's kernels: the coordinator's choices, with this
     machine's own paths and user."""
     from autograder.grading.sandbox import Isolation, bwrap_path
 
-    sandbox = options["sandbox"]
+    sandbox = wanted.sandbox
     if sandbox == "bwrap" and bwrap_path() is None:
         raise WorkerCannotGrade(f"worker {worker_address}: bubblewrap is not installed or "
                                 "cannot run there (grading on a cluster needs it on every "
                                 "worker, or --sandbox none)")
     # the coordinator's submissions and output folders, where this machine has them too
-    hidden = [h for h in options["hidden"] if os.path.isdir(h)]
+    hidden = [h for h in wanted.hidden if os.path.isdir(h)]
     hidden += [tempfile.gettempdir(), local_directory]
-    slots = options["slots_by_host"].get(_host(worker_address), 1)
-    return Isolation.here(sandbox, options["memory_mb"], hidden,
+    slots = wanted.slots_by_host.get(_host(worker_address), 1)
+    return Isolation.here(sandbox, wanted.memory_mb, hidden,
                           threads=max(1, (os.cpu_count() or 1) // slots))
 
 
-def _ready(assignment, version, options):
+def _ready(assignment, version, wanted):
     """This worker's TemplateCourse and Isolation for the assignment, made at its first task."""
     from distributed import get_worker
 
-    from autograder.batch.pool import KernelCannotStart, prepared_template, scratch_parent
+    from autograder.batch.pool import KernelCannotStart, prepare_template_course, scratch_parent
     from autograder.course import REPO_ROOT, assignment_version, ensure_tools_on_path, known_assignments
 
     with _preparing:
@@ -193,11 +203,11 @@ def _ready(assignment, version, options):
                 f"worker {me.address} has another version of {assignment} ({mine}, the "
                 f"coordinator's is {version}): update the course at {REPO_ROOT} there")
         ensure_tools_on_path()
-        isolation = _isolation(options, me.address, me.local_directory)
+        isolation = _isolation(wanted, me.address, me.local_directory)
         work = tempfile.mkdtemp(prefix="autograde-worker-", dir=scratch_parent())
         atexit.register(shutil.rmtree, work, ignore_errors=True)
         try:
-            template_course = prepared_template(assignment, work, isolation)
+            template_course = prepare_template_course(assignment, work, isolation)
         except KernelCannotStart as error:
             raise WorkerCannotGrade(f"worker {me.address}: a student's kernel cannot start "
                                     f"in the {isolation.sandbox} sandbox: {error}") from None
@@ -205,7 +215,7 @@ def _ready(assignment, version, options):
         return template_course, isolation
 
 
-def grade_task(assignment, version, student_id, files, options, timeout):
+def grade_task(assignment, version, student_id, files, wanted, timeout):
     """The task a worker runs for one submission: its files in, its result out (or
     a WorkerFault: a fault of this worker, not of the submission)."""
     import socket
@@ -214,7 +224,7 @@ def grade_task(assignment, version, student_id, files, options, timeout):
     from autograder.batch.pool import scratch_parent
 
     try:
-        template_course, isolation = _ready(assignment, version, options)
+        template_course, isolation = _ready(assignment, version, wanted)
     except WorkerCannotGrade as error:
         return WorkerFault(str(error))
     except Exception:
@@ -229,5 +239,5 @@ def grade_task(assignment, version, student_id, files, options, timeout):
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
             (folder / relative).write_bytes(content)
         folder.mkdir(exist_ok=True)
-        return worker.grade_in_fork(student_id, folder, template_course, Path(scratch) / "grading",
+        return process.grade_in_fork(student_id, folder, template_course, Path(scratch) / "grading",
                                     isolation, timeout)

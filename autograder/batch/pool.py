@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading import worker
+from autograder.grading import process, worker
 from autograder.grading.plan import TemplateCourse
 
 
@@ -38,10 +38,10 @@ def scratch_parent():
     return None
 
 
-def prepared_template(assignment, work, isolation):
+def prepare_template_course(assignment, work, isolation):
     """The assignment's TemplateCourse, generated in `work`, once a student's kernel is
     known to start here."""
-    worker.preload()   # first: the template's expected values are computed with torch
+    process.preload()   # first: the template's expected values are computed with torch
     template_course = TemplateCourse.prepare(assignment, Path(work) / "template")
     problem = worker.kernel_start_problem(template_course, isolation, Path(work) / "kernel-check")
     if problem:
@@ -54,7 +54,7 @@ class LocalPool:
 
     Forked, not spawned: children start with nbgrader imported and the expected values
     computed. This pool rather than a dask cluster of local workers: on 2 cores it graded
-    100 ex01 submissions 22% faster (85 s against 109 s, benchmarks/cluster.py), because
+    100 ex01 submissions 22% faster (85 s against 109 s, python -m benchmarks.cluster), because
     dask's scheduler and worker processes share the cores and each worker prepares the
     assignment once more.
     """
@@ -64,15 +64,15 @@ class LocalPool:
 
     def __enter__(self):
         self._work = tempfile.TemporaryDirectory(prefix="autograde-", dir=scratch_parent())
-        self.template_course = prepared_template(self.assignment, self._work.name, self.isolation)
+        self.template_course = prepare_template_course(self.assignment, self._work.name, self.isolation)
         self.plan = self.template_course.plan
-        self._running = {}  # sentinel -> (process, job, deadline, scratch)
+        self._running = {}  # sentinel -> (child, job, deadline, scratch)
         return self
 
     def __exit__(self, *exc):
-        for process, _, _, _ in self._running.values():  # interrupted: nothing may outlive us
-            worker.kill_tree(process.pid)
-            process.join()
+        for child, _, _, _ in self._running.values():  # interrupted: nothing may outlive us
+            process.kill_tree(child.pid)
+            child.join()
         self._work.cleanup()
 
     def grade(self, jobs):
@@ -89,11 +89,11 @@ class LocalPool:
                     exhausted = True
                     break
                 scratch = work / f"{len(running)}-{time.monotonic_ns()}"
-                process = context.Process(
-                    target=worker.run_in_child,
+                child = context.Process(
+                    target=process.run_in_child,
                     args=(job.student_id, job.folder, self.template_course, scratch, self.isolation))
-                process.start()
-                running[process.sentinel] = (process, job, time.monotonic() + self.timeout, scratch)
+                child.start()
+                running[child.sentinel] = (child, job, time.monotonic() + self.timeout, scratch)
             if not running:
                 return
             next_deadline = min(deadline for _, _, deadline, _ in running.values())
@@ -101,15 +101,15 @@ class LocalPool:
                 list(running), timeout=max(0.0, next_deadline - time.monotonic()))
             now = time.monotonic()
             for sentinel in list(running):
-                process, job, deadline, scratch = running[sentinel]
+                child, job, deadline, scratch = running[sentinel]
                 if sentinel in ready:
-                    process.join()
-                    result = worker.collect(self.plan, job.student_id, scratch,
-                                            f"exit code {process.exitcode}")
+                    child.join()
+                    result = process.collect(self.plan, job.student_id, scratch,
+                                             f"exit code {child.exitcode}")
                 elif now >= deadline:
-                    worker.kill_tree(process.pid)
-                    process.join()
-                    result = worker.timed_out(self.plan, job.student_id, self.timeout)
+                    process.kill_tree(child.pid)
+                    child.join()
+                    result = process.timed_out(self.plan, job.student_id, self.timeout)
                 else:
                     continue
                 shutil.rmtree(scratch, ignore_errors=True)  # 5,000 students need not fit at once

@@ -5,48 +5,27 @@ generated once (its gradebook knows the test cells and their points). The studen
 files go into nbgrader's `submitted/` layout under a fixed id, so that any folder name
 (spaces, unicode, dots) works and nothing of one student can meet another's.
 """
-import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-import psutil
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 
-from autograder.grading import sandbox
 from autograder.course import WITHHELD_LIBRARIES, nbgrader_config
-from autograder.preprocessors.judge_answers import MISTAKE_KEY
+from autograder.grading import sandbox
 from autograder.grading.results import SubmissionResult, TestResult
 from autograder.grading.submissions import student_files
+from autograder.preprocessors.judge_answers import MISTAKE_KEY
 
 STUDENT = "student"  # the id inside every scratch course
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2  # a bigger "notebook" is not a student's work
 # what nbgrader's autograde leaves beside the autograded notebooks, for its feedback commands
 SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
-
-
-def preload():
-    """Import, once in the parent, what grading would import lazily in every forked
-    grading process (kernel specs, feedback templates, markdown, highlighting, and the
-    grader's PyTorch, which computes the expected answers)."""
-    import IPython  # noqa: F401
-    import ipykernel.kernelspec  # noqa: F401
-    import jinja2  # noqa: F401
-    import mistune  # noqa: F401
-    import pygments.formatters.html  # noqa: F401
-    import pygments.lexers  # noqa: F401
-    import torch
-    import autograder.grading.feedback_exporter  # noqa: F401  (nbconvert, latex2mathml)
-    # One thread: a thread pool started in this process before it forks breaks PyTorch
-    # in the grading processes (they crashed), and the grader's small references need none.
-    torch.set_num_threads(1)
 
 
 def _copy_submission(folder, dest):
@@ -261,99 +240,3 @@ def _test_results(plan, scores, messages, not_attempted_cells):
             passed=points >= test.max_points, message=message, mistake=mistake,
             attempted=test.answer_cell not in not_attempted_cells))
     return tests
-
-
-def kill_tree(pid):
-    """Stop a grading process and everything it started (its kernel, the student's children).
-
-    Its process group too: a child forked a moment ago and not yet listed (nbgrader
-    starting a kernel) would otherwise outlive it, and the sandbox it then starts would
-    see no parent to die with."""
-    try:
-        root = psutil.Process(pid)
-        procs = root.children(recursive=True) + [root]
-    except psutil.NoSuchProcess:
-        return
-    if os.getpgid(0) != pid:   # never our own group
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
-    for proc in procs:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            proc.kill()
-    psutil.wait_procs(procs, timeout=10)
-
-
-def timed_out(plan, student_id, timeout):
-    result = SubmissionResult.ungraded(plan, student_id, "timeout",
-                                       f"grading was stopped after {timeout:g} s (the time limit)")
-    result.seconds = timeout
-    return result
-
-
-def collect(plan, student_id, scratch, how_it_ended):
-    """The result a grading process left in `scratch`."""
-    result_file = Path(scratch) / "result.json"
-    if not result_file.is_file():
-        return SubmissionResult.ungraded(plan, student_id, "error",
-                                         f"the grading process died ({how_it_ended})")
-    return SubmissionResult.from_json(result_file.read_text())
-
-
-def run_in_child(student_id, folder, template_course, scratch, isolation):
-    """Entry point of a grading process: its output goes to a log, its result to JSON."""
-    os.setpgid(0, 0)   # a group of its own, which kill_tree stops whole
-    scratch = Path(scratch)
-    scratch.mkdir(parents=True)
-    log = os.open(scratch / "grading.log", os.O_WRONLY | os.O_CREAT, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    started = time.monotonic()
-    try:
-        result = grade(student_id, folder, template_course, scratch / "course", isolation)
-    except Exception as error:
-        result = SubmissionResult.ungraded(template_course.plan, student_id, "error",
-                                           f"grading failed: {type(error).__name__}: {error}")
-    finally:
-        for child in psutil.Process().children(recursive=True):  # nothing may outlive grading
-            with contextlib.suppress(psutil.NoSuchProcess):
-                child.kill()
-    result.seconds = round(time.monotonic() - started, 2)   # for the class report
-    (scratch / "result.json").write_text(result.to_json())
-
-
-def _die_with(parent):
-    """Be killed when the parent dies (a worker killed mid-task must not leave its grading,
-    and the student's kernel under it, running with nobody to stop them at the time limit)."""
-    import ctypes
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, 9)  # SIGKILL
-    if os.getppid() != parent:  # it died before the line above
-        os._exit(1)
-
-
-def grade_in_fork(student_id, folder, template_course, scratch, isolation, timeout):
-    """Grade one submission in a forked process within `timeout` seconds, for a caller
-    that grades one at a time (a dask task). os.fork rather than multiprocessing: dask's
-    worker processes are daemons, and multiprocessing lets no daemon have children."""
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: grade, and leave without running the parent's exit handlers
-        code = 1
-        try:
-            _die_with(parent)
-            run_in_child(student_id, folder, template_course, scratch, isolation)
-            code = 0
-        finally:
-            os._exit(code)
-    deadline = time.monotonic() + timeout
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return collect(template_course.plan, student_id, scratch,
-                           f"exit code {os.waitstatus_to_exitcode(status)}")
-        if time.monotonic() >= deadline:
-            kill_tree(pid)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-            return timed_out(template_course.plan, student_id, timeout)
-        time.sleep(0.05)
