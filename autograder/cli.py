@@ -172,15 +172,15 @@ class _Stop:
 
 def grade_command(args):
     # Imported here so that `--help` and instructor errors answer at once.
-    from autograder.batch.pool import Job, KernelCannotStart, LocalPool
     from autograder.batch.cluster import ClusterError, ClusterPool, WorkerIsolation
-    from autograder.course import assignment_version
-    from autograder.reporting.gradebook import GradebookError, GradebookWriter
     from autograder.batch.outputs import ResultsWriter, earlier_results
+    from autograder.batch.pool import Job, KernelCannotStart, LocalPool
     from autograder.batch.progress import Progress
-    from autograder.reporting.report import build_report
+    from autograder.course import assignment_version
     from autograder.grading.results import SubmissionResult
     from autograder.grading.submissions import content_hash, find_submissions
+    from autograder.reporting.gradebook import GradebookError, GradebookWriter
+    from autograder.reporting.report import build_report
 
     _check(args)
     ensure_tools_on_path()
@@ -227,9 +227,9 @@ def grade_command(args):
             for s in missing:
                 found = sorted(p.name for p in s.folder.glob("*.ipynb"))
                 expected = ", ".join(f"{n}.ipynb" for n in plan.notebooks)
-                writer.add(SubmissionResult.ungraded(plan, s.student_id, "missing",
-                                    f"no {expected} in the submission"
-                                    + (f" (found: {', '.join(found)})" if found else "")))
+                writer.add(SubmissionResult.ungraded(
+                    plan, s.student_id, "missing", f"no {expected} in the submission"
+                    + (f" (found: {', '.join(found)})" if found else "")))
             progress = Progress(len(submissions), initial=len(missing) + len(kept))
             try:
                 sha256 = {job.student_id: job.sha256 for job in jobs}   # what --resume compares
