@@ -105,7 +105,8 @@ def report(name, students, seconds, peak, cpu):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=5000)
     parser.add_argument("--ex04", type=int, default=4, help="ex04 submissions to measure its cost")
     parser.add_argument("--modes", default="pool,dask", help="pool, dask or both, comma-separated")

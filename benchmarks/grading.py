@@ -24,10 +24,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from tests.support.commands import ENV
 from tests.support.samples import REPO, SAMPLES, make_submission, sample, solution_answers
 
 ASSIGNMENT = "ex01-shapes-and-counts"
-ENV = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
 
 
 def make_class(folder, count):
@@ -76,7 +76,8 @@ def cells_side_by_side(notebooks, jobs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--assignment", default=ASSIGNMENT)
