@@ -8,10 +8,10 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     ClearOutput, GetGrades, IgnorePattern, LimitOutput,
                                     OverwriteKernelspec, SaveAutoGrades)
 
-from autograder.preprocessors import (DropDuplicateGradeIds, ExecuteWithLimits, JudgeAnswers,
-                                      OverwriteEditedCells, ShowTestMessagesOnly)
 from autograder.grading.feedback_exporter import FeedbackExporter
 from autograder.grading.sandbox import SandboxedKernelManager, clean_environment_command
+from autograder.preprocessors import (DropDuplicateGradeIds, ExecuteWithLimits, JudgeAnswers,
+                                      OverwriteEditedCells, ShowTestMessagesOnly)
 
 c = get_config()  # noqa: F821
 

@@ -59,7 +59,9 @@ def cells_seconds(notebook, cwd):
 
 def _limit_threads(threads):
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[variable] = str(threads)  # inherited by the kernels, as in the batch
+        # inherited by plain nbgrader's kernels; the batch grader sets the same in its
+        # kernels' command (sandbox.limits_command)
+        os.environ[variable] = str(threads)
 
 
 def _timed_cells(notebook):

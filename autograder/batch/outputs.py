@@ -1,5 +1,5 @@
 """What the batch grader writes into OUT_DIR: grades.csv, results.json and the feedback
-HTML, row by row as submissions finish (the class report is in report.py).
+HTML, row by row as submissions finish (the class report is reporting/report.py's).
 
 results.json is written as it grows, one student per line, so that an interrupted batch
 leaves every finished result readable and `--resume` can tell what is done:
@@ -142,8 +142,8 @@ class ResultsWriter:
             self._grades.close()
 
     def finish(self):
-        """Close the files and rewrite them sorted by student id; return the results'
-        entries in that order, read back one at a time (for the class report)."""
+        """Close the files and rewrite them sorted by student id; return the
+        SubmissionResults in that order, read back one at a time (for the class report)."""
         if self._results is None:
             self._open()
         self._results.write("\n}}\n")

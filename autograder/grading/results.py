@@ -3,8 +3,9 @@ JSON and back.
 
 Grading one submission makes a SubmissionResult (worker.py); it travels from the grading
 process to the coordinator as JSON (`to_json`), or pickled by dask; OUT_DIR/results.json
-keeps it without its files (`entry`), and the class report, the gradebook and the LMS
-export read it back (`from_entry`).
+keeps it without its files (`entry`), and the class report and the LMS export read it
+back from there (`from_entry`); the course's gradebook takes it, files and all, as it
+arrives.
 """
 import json
 from dataclasses import asdict, dataclass, field

@@ -24,10 +24,10 @@ import sys
 import types
 from dataclasses import dataclass, field
 
-from autograder.kernel import checks as kernel_checks
 from autograder.judge import ex01, ex02, ex03, ex04, ex05
 from autograder.judge import patterns
 from autograder.judge.mistakes import Failure, Mistake, Raising, failure, same_number
+from autograder.kernel import checks as kernel_checks
 from autograder.kernel.checks import Raised, Raises, call_text, decode, problem_with
 
 # The assignments whose test cells hand back answers, and their references and mistakes.

@@ -14,8 +14,8 @@ import os
 
 import numpy as np
 
-from autograder.kernel import ex04_probes as probes
 from autograder.judge.mistakes import Failure, Mistake, Mistakes
+from autograder.kernel import ex04_probes as probes
 from autograder.kernel.checks import describe
 
 # The helper modules the test cells import, as the grader loads them.

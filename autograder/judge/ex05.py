@@ -2,10 +2,10 @@
 and how the outputs of the student's dropout are judged on their statistics."""
 import numpy as np
 
-from autograder.kernel import ex05_probes as probes
 from autograder.judge.ex02 import _t
 from autograder.judge.ex04 import _raised  # a probe's exception, as the message says it
 from autograder.judge.mistakes import Failure, Mistake, Mistakes, both
+from autograder.kernel import ex05_probes as probes
 
 # The helper modules the test cells import, as the grader loads them.
 HELPERS = {"probes": probes}

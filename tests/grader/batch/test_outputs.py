@@ -6,8 +6,8 @@ import io
 import json
 
 from autograder.batch.outputs import ResultsWriter, earlier_results, iter_results
-from autograder.grading.results import SubmissionResult, TestResult
 from autograder.batch.progress import Progress
+from autograder.grading.results import SubmissionResult, TestResult
 
 
 def result(student, score, status="graded", sha="0" * 64):

@@ -12,9 +12,9 @@ import threading
 import nbformat
 import pytest
 
+from autograder.grading.sandbox import Cgroups, Limits, bwrap_path
 from tests.support.commands import PYTHON, run
 from tests.support.samples import REPO, make_submission, sample, solution_answers
-from autograder.grading.sandbox import Cgroups, Limits, bwrap_path
 
 ASSIGNMENT = "ex01-shapes-and-counts"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"

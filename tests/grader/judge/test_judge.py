@@ -2,15 +2,14 @@
 student's kernel runs it (the released checks, the student's functions), its answers are
 handed to the judge, and the judge alone decides. Right answers pass, wrong ones are
 explained, and answers that only pretend to be right are caught."""
+import nbformat
 import numpy as np
 import pytest
 
 from autograder import judge
-from autograder.kernel import checks as kernel_checks
 from autograder.judge import ex01
+from autograder.kernel import checks as kernel_checks
 from tests.support.samples import REPO, solution_answers
-
-import nbformat
 
 EX01 = "ex01-shapes-and-counts"
 

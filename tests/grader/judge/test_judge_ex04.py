@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from autograder import judge
+from autograder.judge import ex04
 from autograder.kernel import checks as kernel_checks
 from autograder.kernel import ex04_probes
-from autograder.judge import ex04
 from tests.support.samples import REPO, sample, solution_answers
 
 EX04 = "ex04-cnn-in-pytorch"

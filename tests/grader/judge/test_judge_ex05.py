@@ -3,8 +3,8 @@ judged on the statistics of its outputs."""
 import numpy as np
 import pytest
 
-from autograder.kernel import ex05_probes as probes
 from autograder.judge import ex05, expectations
+from autograder.kernel import ex05_probes as probes
 from tests.support import judging
 from tests.support.samples import solution_answers
 

@@ -1,8 +1,8 @@
 """The class report counts the mistakes the grader named by their ids, as data: names with
 dots in them ("forgot model.train()") are counted apart, each with one example message."""
 from autograder.grading.plan import AssignmentPlan, TestCell
-from autograder.reporting.report import build_report
 from autograder.grading.results import SubmissionResult, TestResult
+from autograder.reporting.report import build_report
 
 
 def test_named_mistakes_are_counted_by_id_with_an_example():

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from autograder.reporting.similarity import similar_pairs
 from autograder.grading.plan import AssignmentPlan
+from autograder.reporting.similarity import similar_pairs
 from tests.support.commands import PYTHON, run
 from tests.support.samples import SAMPLES, make_submission, sample, solution_answers
 
