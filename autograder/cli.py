@@ -9,7 +9,6 @@ import contextlib
 import os
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -148,8 +147,7 @@ def _isolation(args):
               "only the time limit applies.", file=sys.stderr)
     # kernels share the cores: more threads each would only make them wait for each other
     threads = max(1, (os.cpu_count() or 1) // args.jobs)
-    return Isolation.here(sandbox, args.memory,
-                          [args.submissions_dir, args.out, tempfile.gettempdir()], threads)
+    return Isolation.here(sandbox, args.memory, [args.submissions_dir, args.out], threads)
 
 
 class _Stop:

@@ -158,8 +158,9 @@ class ClusterPool:
             yield from fill()
 
     def _too_big(self, job):
-        return SubmissionResult.ungraded(self.plan, job.student_id, "error",
-                               f"the submission is larger than {MAX_SUBMISSION_BYTES // 1024 ** 2} MB")
+        return SubmissionResult.ungraded(
+            self.plan, job.student_id, "error",
+            f"the submission is larger than {MAX_SUBMISSION_BYTES // 1024 ** 2} MB")
 
 
 # ---- on the worker ----------------------------------------------------------------
@@ -180,7 +181,7 @@ def _isolation(wanted, worker_address, local_directory):
                                 "worker, or --sandbox none)")
     # the coordinator's submissions and output folders, where this machine has them too
     hidden = [h for h in wanted.hidden if os.path.isdir(h)]
-    hidden += [tempfile.gettempdir(), local_directory]
+    hidden.append(local_directory)   # the dask worker's own folder
     slots = wanted.slots_by_host.get(_host(worker_address), 1)
     return Isolation.here(sandbox, wanted.memory_mb, hidden,
                           threads=max(1, (os.cpu_count() or 1) // slots))
@@ -239,5 +240,5 @@ def grade_task(assignment, version, student_id, files, wanted, timeout):
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
             (folder / relative).write_bytes(content)
         folder.mkdir(exist_ok=True)
-        return process.grade_in_fork(student_id, folder, template_course, Path(scratch) / "grading",
-                                    isolation, timeout)
+        return process.grade_in_fork(student_id, folder, template_course,
+                                     Path(scratch) / "grading", isolation, timeout)

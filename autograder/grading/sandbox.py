@@ -25,6 +25,7 @@ import pwd
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,9 +81,10 @@ class Isolation:
 
     @classmethod
     def here(cls, sandbox, memory_mb, hidden, threads):
-        """This machine's settings: the temporary folder, the home folder and the course
-        are hidden as well as `hidden`, and the kernel runs as `nobody` when it can."""
-        hidden = ["/tmp", os.path.expanduser("~"), REPO_ROOT, *hidden]
+        """This machine's settings: its temporary folder (other students' scratch courses),
+        the home folder and the course are hidden as well as `hidden` (/tmp always is, see
+        bwrap_command), and the kernel runs as `nobody` when it can."""
+        hidden = [tempfile.gettempdir(), os.path.expanduser("~"), REPO_ROOT, *hidden]
         return cls(sandbox, Limits(memory_bytes=memory_mb * 1024 ** 2),
                    tuple(str(h) for h in hidden), threads,
                    kernel_user() if sandbox == "bwrap" else None)
