@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from autograder.course import ensure_tools_on_path, known_assignments
-from autograder.grading.sandbox import Cgroups, Isolation, Limits, bwrap_path
+from autograder.grading.sandbox import Cgroups, Isolation, Limits, NoGradingUser, bwrap_path
 
 # nbformat's validator imports jsonschema, which builds ~40 parsers (1.5 s at every start)
 # when rfc3987-syntax is installed, for IRI format checks that no notebook schema uses.
@@ -106,6 +106,11 @@ def export_lms_command(args):
               "(not written: add them to the roster):")
         for student_id in export.not_in_roster:
             print(f"  {student_id}")
+    if export.quoted:
+        print(f"{len(export.quoted)} in the roster whose LMS identifier starts like a spreadsheet "
+              "formula (=, +, -, @): written with a ' before it, so the LMS may not match them:")
+        for student_id in export.quoted:
+            print(f"  {student_id}")
     return 0
 
 
@@ -138,8 +143,11 @@ def _isolation(args):
     """How students' kernels are confined here; warn loudly when they are not."""
     sandbox = args.sandbox or ("bwrap" if bwrap_path() else "none")
     if sandbox == "none":
-        print("WARNING: students' code is NOT sandboxed: it runs with your rights and can "
-              "read and change your files. Install bubblewrap to isolate it.", file=sys.stderr)
+        rights = ("as nobody and can read what any user may, and reach other students' "
+                  "kernels" if os.geteuid() == 0 else
+                  "with your rights and can read and change your files")
+        print(f"WARNING: students' code is NOT sandboxed: it runs {rights}. Install "
+              "bubblewrap to isolate it.", file=sys.stderr)
     probe = Cgroups(f"autograde-probe-{os.getpid()}", Limits(memory_bytes=args.memory * 1024 ** 2))
     probe.remove()
     if not probe.available:
@@ -147,7 +155,10 @@ def _isolation(args):
               "only the time limit applies.", file=sys.stderr)
     # kernels share the cores: more threads each would only make them wait for each other
     threads = max(1, (os.cpu_count() or 1) // args.jobs)
-    return Isolation.here(sandbox, args.memory, [args.submissions_dir, args.out], threads)
+    try:
+        return Isolation.here(sandbox, args.memory, [args.submissions_dir, args.out], threads)
+    except NoGradingUser as error:
+        raise InstructorError(str(error)) from None
 
 
 class _Stop:
@@ -276,6 +287,7 @@ def _similarity(submissions, plan, threshold, out):
     OUT_DIR/similarity.csv; timed, since it grows with the class."""
     import csv
 
+    from autograder.batch.outputs import csv_row
     from autograder.reporting.similarity import Similarity, similar_pairs, student_code
     started = time.monotonic()
     codes = {s.student_id: student_code(s.folder, plan.notebooks) for s in submissions}
@@ -288,7 +300,7 @@ def _similarity(submissions, plan, threshold, out):
     with open(out / "similarity.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["first", "second", "score"])
-        writer.writerows([p.first, p.second, f"{p.score:.3f}"] for p in pairs)
+        writer.writerows(csv_row([p.first, p.second, f"{p.score:.3f}"]) for p in pairs)
     seconds = time.monotonic() - started
     print(f"similarity: {len(pairs)} pair{'' if len(pairs) == 1 else 's'} at least "
           f"{threshold:g} alike among {len(codes)} "

@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 from autograder.grading import process
 from autograder.grading.plan import AssignmentPlan
 from autograder.grading.results import SubmissionResult
-from autograder.grading.submissions import student_files
+from autograder.grading.submissions import read_student_file, student_files
 
 MAX_SUBMISSION_BYTES = 64 * 1024 ** 2  # what one task may carry to a worker
 
@@ -103,10 +103,10 @@ class ClusterPool:
         files = {}
         size = 0
         for relative in student_files(job.folder):
-            size += (Path(job.folder) / relative).stat().st_size
+            size += os.lstat(Path(job.folder) / relative).st_size
             if size > MAX_SUBMISSION_BYTES:
                 return None
-            files[relative.as_posix()] = (Path(job.folder) / relative).read_bytes()
+            files[relative.as_posix()] = read_student_file(job.folder, relative)
         return self.client.submit(
             grade_task, self.assignment, self.version, job.student_id, files, self.isolation,
             self.timeout, key=f"grade-{job.sha256[:16]}-{job.student_id}", pure=False)
@@ -172,7 +172,7 @@ _preparing = threading.Lock()
 def _isolation(wanted, worker_address, local_directory):
     """The sandbox settings of this worker's kernels: the coordinator's choices, with this
     machine's own paths and user."""
-    from autograder.grading.sandbox import Isolation, bwrap_path
+    from autograder.grading.sandbox import Isolation, NoGradingUser, bwrap_path
 
     sandbox = wanted.sandbox
     if sandbox == "bwrap" and bwrap_path() is None:
@@ -183,8 +183,11 @@ def _isolation(wanted, worker_address, local_directory):
     hidden = [h for h in wanted.hidden if os.path.isdir(h)]
     hidden.append(local_directory)   # the dask worker's own folder
     slots = wanted.slots_by_host.get(_host(worker_address), 1)
-    return Isolation.here(sandbox, wanted.memory_mb, hidden,
-                          threads=max(1, (os.cpu_count() or 1) // slots))
+    try:
+        return Isolation.here(sandbox, wanted.memory_mb, hidden,
+                              threads=max(1, (os.cpu_count() or 1) // slots))
+    except NoGradingUser as error:
+        raise WorkerCannotGrade(f"worker {worker_address}: {error}") from None
 
 
 def _ready(assignment, version, wanted):
@@ -223,6 +226,7 @@ def grade_task(assignment, version, student_id, files, wanted, timeout):
     import traceback
 
     from autograder.batch.pool import scratch_parent
+    from autograder.grading.sandbox import open_to_grading_user
 
     try:
         template_course, isolation = _ready(assignment, version, wanted)
@@ -232,6 +236,7 @@ def grade_task(assignment, version, student_id, files, wanted, timeout):
         return WorkerFault(f"preparing {assignment} failed on "
                            f"{socket.gethostname()}:\n{traceback.format_exc()}")
     with tempfile.TemporaryDirectory(prefix="autograde-task-", dir=scratch_parent()) as scratch:
+        open_to_grading_user(scratch, isolation)
         folder = Path(scratch) / "submission"
         for name, content in files.items():
             relative = PurePosixPath(name)

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading import process, worker
+from autograder.grading import process, sandbox, worker
 from autograder.grading.plan import TemplateCourse
 
 
@@ -42,7 +42,10 @@ def prepare_template_course(assignment, work, isolation):
     """The assignment's TemplateCourse, generated in `work`, once a student's kernel is
     known to start here."""
     process.preload()   # first: the template's expected values are computed with torch
+    sandbox.open_to_grading_user(work, isolation)
     template_course = TemplateCourse.prepare(assignment, Path(work) / "template")
+    if isolation.grader is not None:   # every grading adds to the compiled templates
+        os.chown(template_course.compiled_templates, *isolation.grader)
     problem = worker.kernel_start_problem(template_course, isolation, Path(work) / "kernel-check")
     if problem:
         raise KernelCannotStart(problem)

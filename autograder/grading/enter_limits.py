@@ -2,7 +2,8 @@
 exec a command.
 
     python -I -S enter_limits.py [--cgroup-procs FILE]... [--rlimit NAME=VALUE]...
-                                 [--setenv NAME=VALUE]... [--clean-env] -- COMMAND...
+                                 [--setenv NAME=VALUE]... [--umask OCTAL] [--clean-env]
+                                 -- COMMAND...
 
 Run as the first step of a student's kernel command, before the sandbox starts, so that
 the kernel and everything it starts are counted and capped, and it inherits none of the
@@ -27,7 +28,7 @@ def clean_environment(environ):
 def main(argv):
     if "--" not in argv:
         sys.exit("enter_limits: usage: [--cgroup-procs FILE]... [--rlimit NAME=VALUE]... "
-                 "[--setenv NAME=VALUE]... [--clean-env] -- COMMAND")
+                 "[--setenv NAME=VALUE]... [--umask OCTAL] [--clean-env] -- COMMAND")
     split = argv.index("--")
     options, command = argv[:split], argv[split + 1:]
     environment, settings = dict(os.environ), {}
@@ -41,6 +42,8 @@ def main(argv):
         elif flag == "--setenv":   # set last, whatever the order of the options
             name, value = options.pop(0).split("=", 1)
             settings[name] = value
+        elif flag == "--umask":
+            os.umask(int(options.pop(0), 8))
         elif flag == "--rlimit":
             name, limit = options.pop(0).split("=")
             number = int(limit)

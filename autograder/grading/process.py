@@ -4,17 +4,29 @@ wall-time limit, so that a submission that hangs or crashes costs only its own g
 Its output goes to a log and its result to JSON in its scratch folder, which the parent
 reads back (`collect`). Forked, not spawned: the parent imports what grading needs once
 (`preload`), and every child starts with it.
+
+As root, the grading process does only what needs root and then forks the grading
+itself as the unprivileged grading user (sandbox.GRADING_USER): root copies the
+submission without following links, makes the kernel's folders and cgroups, and starts
+the kernel when the grading asks (launcher.KernelLauncher); nbgrader, the judge and the
+feedback never run as root, and root writes the result the grading handed back over its
+socket, never a file the grading wrote.
 """
 import contextlib
 import os
 import signal
+import socket
 import time
+import traceback
 from pathlib import Path
 
 import psutil
 
+from autograder.course import REPO_ROOT
+from autograder.grading import launcher, privileges, sandbox
 from autograder.grading.results import SubmissionResult
-from autograder.grading.worker import grade
+from autograder.grading.submissions import copy_student_files
+from autograder.grading.worker import KernelStart, grade, kernel_prefix
 
 
 def preload():
@@ -73,6 +85,7 @@ def collect(plan, student_id, scratch, how_it_ended):
 def run_in_child(student_id, folder, template_course, scratch, isolation):
     """Entry point of a grading process: its output goes to a log, its result to JSON."""
     os.setpgid(0, 0)   # a group of its own, which kill_tree stops whole
+    os.umask(0o022)    # what root makes here, the grading user must read
     scratch = Path(scratch)
     scratch.mkdir(parents=True)
     log = os.open(scratch / "grading.log", os.O_WRONLY | os.O_CREAT, 0o600)
@@ -80,7 +93,7 @@ def run_in_child(student_id, folder, template_course, scratch, isolation):
     os.dup2(log, 2)
     started = time.monotonic()
     try:
-        result = grade(student_id, folder, template_course, scratch / "course", isolation)
+        result = _grade(student_id, folder, template_course, scratch, isolation)
     except Exception as error:
         result = SubmissionResult.ungraded(template_course.plan, student_id, "error",
                                            f"grading failed: {type(error).__name__}: {error}")
@@ -90,6 +103,61 @@ def run_in_child(student_id, folder, template_course, scratch, isolation):
                 child.kill()
     result.seconds = round(time.monotonic() - started, 2)   # for the class report
     (scratch / "result.json").write_text(result.to_json())
+
+
+def _grade(student_id, folder, template_course, scratch, isolation):
+    """The submission's files copied in (never through a link), the kernel's folders and
+    cgroups made, then graded here, or, as root, by the grading user."""
+    staged = scratch / "submission"
+    copy_student_files(folder, staged)
+    cgroups = sandbox.Cgroups(f"autograde-{os.getpid()}", isolation.limits)
+    try:
+        folders = sandbox.KernelFolders.make(scratch, isolation)
+        prefix = kernel_prefix(template_course, isolation, cgroups, folders, scratch / "withheld")
+        if isolation.grader is None:
+            return grade(student_id, staged, template_course, scratch / "course",
+                         KernelStart(folders, cgroups, prefix=tuple(prefix)))
+        return _grade_as_grading_user(student_id, staged, template_course, scratch, isolation,
+                                      KernelStart(folders, cgroups), prefix)
+    finally:
+        cgroups.remove()
+
+
+def _grade_as_grading_user(student_id, staged, template_course, scratch, isolation, kernel, prefix):
+    """Fork the grading as the grading user; start its kernel when it asks; its result."""
+    course = scratch / "course"
+    course.mkdir()
+    os.chown(course, *isolation.grader)
+    reach = scratch / "reach"   # where root's mounts for the grading user are held
+    reach.mkdir()
+    ours, theirs = socket.socketpair()
+    root = os.getpid()
+    pid = os.fork()
+    if pid == 0:   # the grading: drop root for good, then grade
+        code = 1
+        try:
+            ours.close()
+            privileges.become(isolation.grader, course, reach, also_read=[REPO_ROOT])
+            _die_with(root)   # after setuid, which clears the death signal
+            try:
+                result = grade(student_id, staged, template_course, course,
+                               KernelStart(kernel.folders, kernel.cgroups, launcher_fd=theirs.fileno()))
+            except Exception as error:
+                traceback.print_exc()
+                result = SubmissionResult.ungraded(template_course.plan, student_id, "error",
+                                                   f"grading failed: {type(error).__name__}: {error}")
+            launcher.client(theirs.fileno()).ask(op="result", result=result.to_json())
+            code = 0
+        finally:
+            os._exit(code)
+    theirs.close()
+    handed_back = launcher.KernelLauncher(ours, prefix, kernel.folders.work).serve()
+    _, status = os.waitpid(pid, 0)
+    if handed_back is None:
+        return SubmissionResult.ungraded(
+            template_course.plan, student_id, "error",
+            f"the grading process died (exit code {os.waitstatus_to_exitcode(status)})")
+    return SubmissionResult.from_json(handed_back)
 
 
 def _die_with(parent):

@@ -14,8 +14,12 @@ scratch gradebook and the results stay outside, out of its reach.
   temporary folders. No network (a private loopback only), no view of other processes,
   no capabilities. Libraries an exercise forbids are replaced by a package that refuses
   to import. The kernel talks to nbgrader over Unix sockets in a folder of its own.
-- User: when the grader runs as root, the kernel runs as `nobody`, which owns only its
-  notebook's folder: files only root may read (keys, /etc/shadow) stay unreadable.
+- Users: when the grader runs as root, root only creates the cgroups and starts the
+  kernel (launcher.py); the kernel runs as `nobody`, which owns only its own folders
+  (KernelFolders), and everything else of the grading (nbgrader, the judge, the feedback,
+  every file of the student's) runs as an unprivileged user of its own, GRADING_USER.
+  Files only root may read (keys, /etc/shadow) stay unreadable to both, and a link the
+  student's code leaves can only lead the grading to what that user may write.
 """
 import contextlib
 import functools
@@ -27,17 +31,19 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import List
+from traitlets import Integer, List, Unicode
 
 from autograder.course import REPO_ROOT, withheld_message
 
 ENTER_LIMITS = Path(__file__).resolve().parent / "enter_limits.py"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 KERNEL_USER = "nobody"
+GRADING_USER = "cnn-grader"   # created as a system user the first time root grades
 DROP_PRIVILEGES = ["--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
 
 
@@ -70,6 +76,32 @@ def kernel_user():
     return None
 
 
+class NoGradingUser(Exception):
+    """Root cannot have the unprivileged user it grades as: the instructor's problem."""
+
+
+def grading_user():
+    """(uid, gid) that grades when the grader is root: GRADING_USER, created as a system
+    user (no home, no login) when it does not exist yet; None when not root."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        entry = pwd.getpwnam(GRADING_USER)
+    except KeyError:
+        useradd = shutil.which("useradd") or "/usr/sbin/useradd"
+        made = subprocess.run([useradd, "--system", "--user-group", "--no-create-home",
+                               "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
+                               GRADING_USER], capture_output=True, text=True)
+        try:
+            entry = pwd.getpwnam(GRADING_USER)
+        except KeyError:
+            raise NoGradingUser(
+                f"the grader runs as root and grades as the unprivileged user {GRADING_USER}, "
+                f"which could not be created ({made.stderr.strip() or 'useradd failed'}): "
+                f"create it (useradd --system {GRADING_USER})") from None
+    return entry.pw_uid, entry.pw_gid
+
+
 @dataclass(frozen=True)
 class Isolation:
     """How a grading machine confines its students' kernels."""
@@ -78,23 +110,63 @@ class Isolation:
     hidden: tuple[str, ...]       # folders the sandbox covers with empty ones
     threads: int                  # each kernel's share of the cores
     user: tuple[int, int] | None  # (uid, gid) the kernel runs as; None: the grader's
+    grader: tuple[int, int] | None = None  # (uid, gid) that grades, when root starts kernels
 
     @classmethod
     def here(cls, sandbox, memory_mb, hidden, threads):
         """This machine's settings: its temporary folder (other students' scratch courses),
         the home folder and the course are hidden as well as `hidden` (/tmp always is, see
-        bwrap_command), and the kernel runs as `nobody` when it can."""
+        bwrap_command); as root, the kernel runs as `nobody` and the grading as
+        GRADING_USER (NoGradingUser when it cannot)."""
         hidden = [tempfile.gettempdir(), os.path.expanduser("~"), REPO_ROOT, *hidden]
+        user = kernel_user()
         return cls(sandbox, Limits(memory_bytes=memory_mb * 1024 ** 2),
-                   tuple(str(h) for h in hidden), threads,
-                   kernel_user() if sandbox == "bwrap" else None)
+                   tuple(str(h) for h in hidden), threads, user,
+                   grading_user() if user is not None else None)
 
 
-def hand_over(folders, user):
-    """Give the kernel's user (uid, gid) these folders and everything in them."""
-    for folder in map(Path, folders):
-        for path in [folder, *folder.rglob("*")]:
-            os.chown(path, *user, follow_symlinks=False)
+def open_to_grading_user(folder, isolation):
+    """Let the grading user (and no other) pass through a folder of root's that holds
+    scratch courses: temporary folders are made for their owner only."""
+    if isolation.grader is not None:
+        os.chown(folder, 0, isolation.grader[1])
+        os.chmod(folder, 0o750)
+
+
+@dataclass(frozen=True)
+class KernelFolders:
+    """A kernel's own folders, apart from nbgrader's: `work`, its working folder (the
+    assignment's helper files and the student's other files are copied in, the notebook
+    never is, and nbgrader writes nothing there), and `ipc`, its sockets and connection
+    file. With two users, both belong to the kernel's user and the grading user's group
+    (set-group-id, so the sockets the kernel makes are the group's too): the grading can
+    reach them, and nothing else of the grading's is the kernel's to touch."""
+    work: Path
+    ipc: Path
+
+    @classmethod
+    def make(cls, parent, isolation):
+        folders = cls(Path(parent) / "kernel", Path(parent) / "ipc")
+        for folder in (folders.work, folders.ipc):
+            folder.mkdir()
+            if isolation.grader is not None:
+                os.chown(folder, isolation.user[0], isolation.grader[1])
+                os.chmod(folder, 0o2770)
+        return folders
+
+
+def kernel_prefix(isolation, cgroups, folders, protected=(), withheld=()):
+    """The command prefix that starts a student's kernel: in its limits and clean
+    environment, in the sandbox (or not, with --sandbox none), as the kernel's user."""
+    prefix = limits_command(isolation.limits, cgroups, isolation.threads)
+    if isolation.sandbox == "bwrap":
+        return prefix + bwrap_command([folders.work, folders.ipc], isolation.hidden, protected,
+                                      withheld, isolation.user)
+    if isolation.user is not None:
+        uid, gid = isolation.user
+        return prefix + [shutil.which("setpriv"), f"--reuid={uid}", f"--regid={gid}",
+                         *DROP_PRIVILEGES, "--"]
+    return prefix
 
 
 def withheld_packages(names, stubs_folder):
@@ -131,7 +203,7 @@ class Cgroups:
     process cannot create them (not root, or cgroups v2 only), and then nothing is done."""
 
     def __init__(self, name, limits):
-        self.folders = {}
+        self.folders, self.limits = {}, limits
         memory, pids = _own_cgroup("memory"), _own_cgroup("pids")
         if memory is None or pids is None:
             return
@@ -198,8 +270,10 @@ def clean_environment_command():
 
 def limits_command(limits, cgroups, threads):
     """The command prefix that enters the cgroups, sets the rlimits, cleans the environment
-    and gives the numerical libraries `threads` threads."""
+    and gives the numerical libraries `threads` threads. Its umask lets the grading user's
+    group (see KernelFolders) reach the kernel's sockets."""
     options = [option for procs in cgroups.procs_files() for option in ("--cgroup-procs", procs)]
+    options += ["--umask", "007"]
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         options += ["--setenv", f"{variable}={threads}"]
     # idle threads sleep: kernels share the cores
@@ -257,21 +331,68 @@ def bwrap_command(writable, hidden, protected=(), withheld=(), user=None):
                       *DROP_PRIVILEGES, "--"]
 
 
+def fill_kernel_folder(build_folder, kernel_folder):
+    """Copy what the kernel needs from nbgrader's folder for the notebook (the course's
+    helper files, the student's other files) into the kernel's own folder: never the
+    notebooks, never a link."""
+    build_folder, kernel_folder = Path(build_folder), Path(kernel_folder)
+    for directory, subfolders, names in os.walk(build_folder):
+        here = Path(directory)
+        subfolders[:] = [d for d in subfolders if not (here / d).is_symlink()]
+        (kernel_folder / here.relative_to(build_folder)).mkdir(exist_ok=True)
+        for name in names:
+            source = here / name
+            if name.endswith(".ipynb") or source.is_symlink() or not source.is_file():
+                continue
+            shutil.copyfile(source, kernel_folder / source.relative_to(build_folder),
+                            follow_symlinks=False)
+
+
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel command starts with `command_prefix`."""
+    """A kernel manager whose kernel command starts with `command_prefix`, or whose kernel
+    root starts (`launcher_fd`: the socket to root's launcher.KernelLauncher, which has a
+    prefix of its own); with `kernel_folder`, the kernel works in that folder of its own
+    instead of the one nbgrader writes the graded notebook into."""
 
     command_prefix = List([], help="argv put before the kernel's own command").tag(config=True)
-    kernel_user = List([], help="[uid, gid] the kernel runs as (empty: this process's)"
-                       ).tag(config=True)
-    kernel_folders = List([], help="folders handed to the kernel's user before it starts "
-                                   "(they exist only once nbgrader has laid them out)").tag(config=True)
+    launcher_fd = Integer(-1, help="socket to root's kernel launcher (-1: start it here)"
+                          ).tag(config=True)
+    kernel_folder = Unicode("", help="the kernel's own working folder (empty: nbgrader's)"
+                            ).tag(config=True)
 
     def format_kernel_cmd(self, extra_arguments=None):
-        return list(self.command_prefix) + super().format_kernel_cmd(extra_arguments)
+        prefix = [] if self.launcher_fd >= 0 else list(self.command_prefix)
+        return prefix + super().format_kernel_cmd(extra_arguments)
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self.kernel_folder:
+            if kw.get("cwd"):
+                fill_kernel_folder(kw["cwd"], self.kernel_folder)
+            kw["cwd"] = self.kernel_folder
+        if self.launcher_fd >= 0 and self.provisioner is None:
+            from autograder.grading.launcher import RootLaunchedProvisioner
+            self.kernel_id = self.kernel_id or str(uuid.uuid4())
+            self.provisioner = RootLaunchedProvisioner(kernel_id=self.kernel_id,
+                                                       kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+    pre_start_kernel = _async_pre_start_kernel   # as AsyncKernelManager names its methods
 
     def write_connection_file(self, **kwargs):
-        """Called just before the kernel starts: its user gets its folders and may read
-        the connection file (written for this process's user only)."""
+        """The kernel's user, another than this process's, must read the connection file
+        (written for this process's user only); its folder is closed to everyone else."""
         super().write_connection_file(**kwargs)
-        if self.kernel_user:
-            hand_over(self.kernel_folders, self.kernel_user)
+        if self.launcher_fd >= 0:
+            os.chmod(self.connection_file, 0o644)
+
+    async def _async_interrupt_kernel(self):
+        """Interrupt by a message on the control channel, which the kernel turns into
+        SIGINT for itself: a signal from here would reach only the sandbox around it (or
+        not be this process's to send), and the kernel would die instead of stopping
+        the cell."""
+        if self.has_kernel:
+            message = self.session.msg("interrupt_request", content={})
+            self._connect_control_socket()
+            self.session.send(self._control_socket, message)
+
+    interrupt_kernel = _async_interrupt_kernel

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -16,24 +17,16 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 
-from autograder.course import WITHHELD_LIBRARIES, nbgrader_config
-from autograder.grading import sandbox
+from autograder.course import REPO_ROOT, WITHHELD_LIBRARIES, nbgrader_config
+from autograder.grading import privileges, sandbox
 from autograder.grading.results import SubmissionResult, TestResult
-from autograder.grading.submissions import student_files
+from autograder.grading.submissions import copy_student_files
 from autograder.preprocessors.judge_answers import MISTAKE_KEY
 
 STUDENT = "student"  # the id inside every scratch course
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2  # a bigger "notebook" is not a student's work
 # what nbgrader's autograde leaves beside the autograded notebooks, for its feedback commands
 SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
-
-
-def _copy_submission(folder, dest):
-    """The student's files (see `student_files`: no links, nothing hidden)."""
-    dest.mkdir(parents=True)
-    for relative in student_files(folder):
-        (dest / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(folder) / relative, dest / relative)
 
 
 def _failure_messages(autograded_notebook):
@@ -50,76 +43,122 @@ def _failure_messages(autograded_notebook):
     return messages
 
 
-def _kernel_config(scratch, assignment, isolation, cgroups):
-    """Settings that start the student's kernel inside its limits (and sandbox)."""
-    kernel_dir = scratch / "autograded" / STUDENT / assignment
-    ipc = scratch / "ipc"
-    ipc.mkdir()
-    prefix = sandbox.limits_command(isolation.limits, cgroups, isolation.threads)
+@dataclass(frozen=True)
+class KernelStart:
+    """How a grading process gets its student's kernel: in `folders`, counted by `cgroups`,
+    started either here with `prefix` or by root's launcher through the socket `launcher_fd`."""
+    folders: sandbox.KernelFolders
+    cgroups: sandbox.Cgroups
+    prefix: tuple = ()
+    launcher_fd: int = -1
+
+
+def kernel_prefix(template_course, isolation, cgroups, folders, stubs_folder):
+    """The command prefix of the student's kernel (see sandbox.kernel_prefix): with the
+    course's helper files read-only in the kernel's folder, and the libraries the
+    assignment withholds replaced."""
+    assignment = template_course.assignment
+    source = template_course.root / "solutions" / assignment
+    protected = [folders.work / f.relative_to(source) for f in source.rglob("*")
+                 if f.is_file() and f.suffix != ".ipynb"]
+    withheld = sandbox.withheld_packages(WITHHELD_LIBRARIES.get(assignment, ()), stubs_folder)
+    return sandbox.kernel_prefix(isolation, cgroups, folders, protected, withheld)
+
+
+def _kernel_config(kernel):
+    """Settings that start the student's kernel in its own folders, limits and sandbox."""
     config = Config()
-    if isolation.sandbox == "bwrap":
-        # the course's files next to the notebook (the test helpers) cannot be rewritten
-        source = Path(scratch) / "solutions" / assignment
-        protected = [kernel_dir / f.relative_to(source) for f in source.rglob("*")
-                     if f.is_file() and f.suffix != ".ipynb"]
-        withheld = sandbox.withheld_packages(WITHHELD_LIBRARIES.get(assignment, ()),
-                                             scratch / "withheld")
-        if isolation.user is not None:  # the kernel's user owns its folders, and nothing else
-            config.SandboxedKernelManager.kernel_user = list(isolation.user)
-            config.SandboxedKernelManager.kernel_folders = [str(kernel_dir), str(ipc)]
-        prefix += sandbox.bwrap_command([kernel_dir, ipc], isolation.hidden, protected, withheld,
-                                        isolation.user)
-        # no network inside: the kernel and nbgrader talk over Unix sockets
-        config.KernelManager.transport = "ipc"
-        config.KernelManager.ip = str(ipc / "kernel")
-        config.KernelManager.connection_file = str(ipc / "kernel.json")  # readable inside
-    config.SandboxedKernelManager.command_prefix = prefix
+    manager = config.SandboxedKernelManager
+    manager.kernel_folder = str(kernel.folders.work)
+    if kernel.launcher_fd >= 0:
+        manager.launcher_fd = kernel.launcher_fd
+    else:
+        manager.command_prefix = list(kernel.prefix)
+    # the kernel and nbgrader talk over Unix sockets: no network inside the sandbox
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(kernel.folders.ipc / "kernel")
+    config.KernelManager.connection_file = str(kernel.folders.ipc / "kernel.json")
     config.ExecuteWithLimits.kernel_manager = sandbox.SandboxedKernelManager
+    if "memory" in kernel.cgroups.folders:
+        config.ExecuteWithLimits.memory_cgroup = str(kernel.cgroups.folders["memory"])
     return config
 
 
 def kernel_start_problem(template_course, isolation, scratch):
     """Start Python exactly as a student's kernel will start (limits, sandbox, user) and
-    import the kernel; None when it works, else the reason in one line. A grader that
-    cannot start kernels must say so once, not give every student a zero."""
+    import the kernel, and check that the grading user can read what grading reads; None
+    when it works, else the reason in one line. A grader that cannot start kernels must
+    say so once, not give every student a zero."""
     scratch = Path(scratch)
-    assignment = template_course.assignment
-    kernel_dir = scratch / "autograded" / STUDENT / assignment
-    shutil.copytree(template_course.root / "solutions", scratch / "solutions")
-    shutil.copytree(scratch / "solutions" / assignment, kernel_dir)  # as nbgrader lays it
+    scratch.mkdir(parents=True, exist_ok=True)
     cgroups = sandbox.Cgroups(f"autograde-check-{os.getpid()}", isolation.limits)
     try:
-        config = _kernel_config(scratch, assignment, isolation, cgroups)
-        manager = config.SandboxedKernelManager
-        if manager.get("kernel_user"):
-            sandbox.hand_over(manager.kernel_folders, manager.kernel_user)
+        folders = sandbox.KernelFolders.make(scratch, isolation)
+        sandbox.fill_kernel_folder(template_course.root / "solutions" / template_course.assignment,
+                                   folders.work)
+        prefix = kernel_prefix(template_course, isolation, cgroups, folders, scratch / "withheld")
         try:
-            probe = subprocess.run(
-                manager.command_prefix + [sys.executable, "-c", "import ipykernel_launcher"],
-                cwd=kernel_dir, capture_output=True, text=True, timeout=120)
+            probe = subprocess.run(prefix + [sys.executable, "-c", "import ipykernel_launcher"],
+                                   cwd=folders.work, capture_output=True, text=True, timeout=120)
         except (OSError, subprocess.TimeoutExpired) as error:
             return f"{type(error).__name__}: {error}"
+        if probe.returncode != 0:
+            lines = probe.stderr.strip().splitlines()
+            return lines[-1] if lines else f"it exited with code {probe.returncode}"
+        if isolation.grader is not None:
+            return _grading_user_problem(template_course, isolation, scratch)
     finally:
         cgroups.remove()
-    if probe.returncode == 0:
+    return None
+
+
+def _grading_user_problem(template_course, isolation, scratch):
+    """Why the grading user cannot read what grading reads (Python, the course, the
+    template course), or None: a Python started as that user, the way a grading process
+    becomes it (privileges.become), imports the grader and reads the template's gradebook."""
+    home, reach = scratch / "grader-home", scratch / "grader-reach"
+    home.mkdir()
+    reach.mkdir()
+    os.chown(home, *isolation.grader)
+    reads = (f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); "
+             f"import autograder.grading.worker, nbgrader.apps, encodings.idna; "
+             f"open({str(template_course.root / 'gradebook.db')!r}, 'rb').read(1)")
+    output, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(output)
+            os.dup2(writer, 1)
+            os.dup2(writer, 2)
+            privileges.become(isolation.grader, home, reach, also_read=[REPO_ROOT])
+            os.execv(sys.executable, [sys.executable, "-c", reads])
+        finally:
+            os._exit(127)
+    os.close(writer)
+    with os.fdopen(output, "r", errors="replace") as stream:
+        said = stream.read().strip().splitlines()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
         return None
-    lines = probe.stderr.strip().splitlines()
-    return lines[-1] if lines else f"it exited with code {probe.returncode}"
+    return (f"the grading user {sandbox.GRADING_USER} cannot read the course or its Python: "
+            + (said[-1] if said else f"exit code {os.waitstatus_to_exitcode(status)}"))
 
 
-def grade(student_id, folder, template_course, scratch, isolation):
+def grade(student_id, folder, template_course, scratch, kernel):
     """Grade one submission folder; return its SubmissionResult: copy it into a scratch
-    course, check its notebooks, execute and judge them (nbgrader's autograde), write the
-    feedback, then read the scores and the failed tests' messages."""
+    course, check its notebooks, execute and judge them (nbgrader's autograde, with the
+    student's kernel as `kernel`, a KernelStart, says), write the feedback, then read the
+    scores and the failed tests' messages."""
     scratch = Path(scratch)
     plan = template_course.plan
     result = SubmissionResult.ungraded(plan, student_id, "error")
     submitted = _copy(folder, template_course, scratch)
     result.message = _invalid_notebook(submitted, plan)
-    if result.message or not _execute(scratch, plan.assignment, isolation, result):
+    if result.message or not _execute(scratch, plan.assignment, kernel, result):
         return result
-    result.message = _write_feedback(scratch, template_course)
-    if result.message:
+    feedback_problem = _write_feedback(scratch, template_course)
+    if feedback_problem:
+        result.message = feedback_problem
         return result
     result.not_attempted = plan.not_attempted(submitted)
     result.tests = _test_results(plan, _scores(scratch, template_course), _messages(scratch, plan),
@@ -144,7 +183,7 @@ def _copy(folder, template_course, scratch):
     shutil.copytree(template_course.root / "solutions", scratch / "solutions")
     shutil.copy(template_course.root / "gradebook.db", scratch / "gradebook.db")
     submitted = scratch / "submitted" / STUDENT / template_course.assignment
-    _copy_submission(folder, submitted)
+    copy_student_files(folder, submitted)
     return submitted
 
 
@@ -160,31 +199,27 @@ def _invalid_notebook(submitted, plan):
     return ""
 
 
-def _execute(scratch, assignment, isolation, result):
+def _execute(scratch, assignment, kernel, result):
     """nbgrader's autograde, with the student's kernel in its limits (and sandbox): the
     notebooks run and judged, the scores in the scratch gradebook. Whether it succeeded;
-    the kernel's peak memory and, when it failed or hit the memory limit, why, go into
-    `result`."""
-    cgroups = sandbox.Cgroups(f"autograde-{os.getpid()}", isolation.limits)
-    try:
-        config = nbgrader_config(scratch)
-        config.merge(_kernel_config(scratch, assignment, isolation, cgroups))
-        graded = NbGraderAPI(config=config).autograde(assignment, STUDENT, force=True, create=True)
-        result.peak_memory_bytes = cgroups.peak_memory_bytes()
-        if cgroups.memory_limit_hit():
-            limit = isolation.limits.memory_bytes / 1024 ** 3
-            result.message = f"the notebook was stopped for using more than {limit:g} GiB of memory"
-    finally:
-        cgroups.remove()
-    if graded["success"] or result.message:   # the memory limit, said above
-        return graded["success"]
+    the kernel's peak memory and, when it failed, why, go into `result`. A kernel that
+    died is the student's result (see ExecuteWithLimits), said here too."""
+    config = nbgrader_config(scratch)
+    config.merge(_kernel_config(kernel))
+    graded = NbGraderAPI(config=config).autograde(assignment, STUDENT, force=True, create=True)
+    result.peak_memory_bytes = kernel.cgroups.peak_memory_bytes()
     log = (graded.get("log") or "") + (graded.get("error") or "")
-    if "DeadKernelError" in log or "Kernel died" in log:
-        result.message = ("the notebook's kernel died while it ran (the code crashed "
-                          "Python or called os._exit), so grading stopped")
-    else:
-        last = log.strip().splitlines()[-1] if log.strip() else "autograding failed"
-        result.message = "nbgrader could not grade this submission: " + last
+    if graded["success"]:
+        if kernel.cgroups.memory_limit_hit():
+            limit = kernel.cgroups.limits.memory_bytes / 1024 ** 3
+            result.message = f"the notebook was stopped for using more than {limit:g} GiB of memory"
+        elif "Kernel died" in log:
+            result.message = ("the notebook's kernel died while it ran (the code ended or "
+                              "crashed Python), so the tests after that did not run")
+        return True
+    print(log, file=sys.stderr)   # into the grading's log, whole
+    last = log.strip().splitlines()[-1] if log.strip() else "autograding failed"
+    result.message = "nbgrader could not grade this submission: " + last
     return False
 
 
@@ -198,6 +233,7 @@ def _write_feedback(scratch, template_course):
     if feedback["success"]:
         return ""
     log = (feedback.get("error") or feedback.get("log") or "").strip()
+    print(feedback.get("log") or "", log, sep="\n", file=sys.stderr)   # into the grading's log
     return ("the grader could not write the feedback page, a fault of the grading setup and "
             "not of the submission: " + (log.splitlines()[-1] if log else "no reason given"))
 

@@ -8,6 +8,7 @@ A known mistake is named only when the mistake, run through the same probe, does
 everything the student's code did (or, for a mode or a missing flatten, when the probe
 saw exactly that).
 """
+import contextlib
 import functools
 import hashlib
 import os
@@ -520,17 +521,30 @@ def held_back(seed):
 
 
 def give_held_back_digits(folder):
-    """Put the held-back digits' images (never their labels) beside the notebook, for the
-    test cell that runs right after the student's training. Written afresh, never through
-    a link the student's code may have left at that name."""
-    path = os.path.join(folder, probes.HELD_BACK_FILE)
-    if os.path.islink(path) or os.path.isfile(path):
-        os.unlink(path)
-    images = held_back(held_back_seed())[0]
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    with os.fdopen(descriptor, "wb") as file:
-        np.save(file, images)
-    os.chmod(path, 0o644)   # the kernel's user reads it, whatever this process's umask
+    """Put the held-back digits' images (never their labels) in the kernel's folder, for
+    the test cell that runs right after the student's training. The student's code can
+    change that folder at any moment, so the file is made afresh, in the folder opened
+    once, never through a link, and its mode set through its descriptor. When the name is
+    taken by something this process cannot remove (a folder the student made), no digits
+    are given: the test then says they are missing, a loss of the student's own making."""
+    directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            try:
+                os.unlink(probes.HELD_BACK_FILE, dir_fd=directory)
+            except (IsADirectoryError, PermissionError):
+                return
+        images = held_back(held_back_seed())[0]
+        try:
+            descriptor = os.open(probes.HELD_BACK_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                                 0o644, dir_fd=directory)
+        except FileExistsError:   # the student's code put something there again
+            return
+        with os.fdopen(descriptor, "wb") as file:
+            os.fchmod(file.fileno(), 0o644)   # the kernel's user reads it, whatever our umask
+            np.save(file, images)
+    finally:
+        os.close(directory)
 
 
 BEFORE_CELL = {"training_unseen_digits": give_held_back_digits}

@@ -1,6 +1,12 @@
+import signal
+from pathlib import Path
+
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import DeadKernelError
+from nbformat.v4 import new_output
+from nbgrader import utils
 from nbgrader.preprocessors import Execute
-from traitlets import Integer, Type
+from traitlets import Integer, Type, Unicode
 
 from autograder import judge
 from autograder.course import WITHHELD_LIBRARIES, withheld_message
@@ -30,6 +36,11 @@ class ExecuteWithLimits(Execute):
 
     Just before some test cells the grader puts data of its own beside the notebook (the
     digits a trained model is measured on, made at grading time): see judge.before_cell.
+
+    A kernel that dies (the student's code called os._exit, crashed Python, or used more
+    memory than allowed) is the student's result, not a failed grading: the cell it died
+    in says how Python ended, each test after it says it could not run, and grading goes
+    on to the verdicts and scores of the tests that ran.
     """
 
     kernel_manager = Type(
@@ -40,6 +51,9 @@ class ExecuteWithLimits(Execute):
     max_error_chars = Integer(10_000, help="Longest error message kept").tag(config=True)
     max_answer_bytes = Integer(
         64_000_000, help="Answers a cell may hand back before the rest are dropped").tag(config=True)
+    memory_cgroup = Unicode(
+        "", help="The kernel's memory cgroup folder, which tells whether it was stopped for "
+                 "using too much memory").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +63,7 @@ class ExecuteWithLimits(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._output_bytes = {}
+        self._ended = None   # how Python ended, once the kernel has died
         assignment = (resources or {}).get("nbgrader", {}).get("assignment")
         self._assignment = assignment
         messages = {name: withheld_message(name) for name in WITHHELD_LIBRARIES.get(assignment, ())}
@@ -57,10 +72,48 @@ class ExecuteWithLimits(Execute):
         return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell, resources, index):
+        if self._ended is not None:
+            if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+                text = f"this test did not run: {self._ended}"
+                cell.outputs = [new_output("error", ename="PythonEnded", evalue=text, traceback=[text])]
+            return cell, resources
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         folder = (resources or {}).get("metadata", {}).get("path") or "."
-        judge.before_cell(self._assignment, grade_id, folder)
-        return super().preprocess_cell(cell, resources, index)
+        # the kernel's own folder, where it works, when it has one apart from nbgrader's
+        judge.before_cell(self._assignment, grade_id, getattr(self.km, "kernel_folder", "") or folder)
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            how = self._how_python_ended()
+            self._ended = f"{how} in an earlier cell"
+            text = f"{how} while this cell ran, and the cells after it did not run"
+            cell.outputs.append(new_output("error", ename="PythonEnded", evalue=text, traceback=[text]))
+            return cell, resources
+
+    def _how_python_ended(self):
+        """What ended the kernel, as the student should read it."""
+        folder = Path(self.memory_cgroup) if self.memory_cgroup else None
+        try:
+            stopped = folder is not None and any(
+                line.split()[0] == "oom_kill" and int(line.split()[1]) > 0
+                for line in (folder / "memory.oom_control").read_text().splitlines())
+            limit = int((folder / "memory.limit_in_bytes").read_text()) if stopped else 0
+        except (OSError, ValueError, IndexError):
+            stopped = False
+        if stopped:
+            return f"Python was stopped for using more than {limit / 1024 ** 3:g} GiB of memory"
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        code = process.poll() if process is not None else None
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return f"Python crashed ({name}: a crash in compiled code, or ctypes reading memory it may not)"
+        if code is not None:
+            return (f"your code ended Python (exit code {code}: os._exit ends it at once, and "
+                    "so does a crash in compiled code)")
+        return "Python stopped answering"
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
