@@ -110,6 +110,10 @@ class LauncherClient:
             raise OSError(f"root's kernel launcher refused: {reply['error']}")
         return reply
 
+    def close(self):
+        self._stream.close()
+        self._socket.close()
+
 
 _clients = {}
 
