@@ -15,6 +15,7 @@ student order, so that a resumed batch leaves the same files as one that ran thr
 import csv
 import json
 import os
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -25,6 +26,25 @@ from autograder.grading.results import SubmissionResult
 GRADES_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "not_attempted"]
 RESULTS = "results.json"
 GRADES = "grades.csv"
+
+# A cell that starts with one of these is a formula to a spreadsheet (CSV injection): a
+# student id "=HYPERLINK(...)" would run when the instructor opens the file
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_cell(value):
+    """`value` as a CSV cell that a spreadsheet shows as written: text that it would read
+    as a formula gets a ' before it (OWASP's advice, which spreadsheets hide); numbers,
+    negative ones too, are left as they are. The files' readers here read results.json,
+    never these cells, so an id like "=1+1" still matches itself."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_row(values):
+    return [csv_cell(value) for value in values]
 
 
 def _header(assignment, version):
@@ -45,8 +65,8 @@ def _student_line(student_id, entry):
 
 
 def _grades_row(writer, student_id, assignment, entry):
-    writer.writerow([student_id, assignment, entry["score"], entry["max_score"], entry["status"],
-                     " ".join(entry.get("not_attempted", []))])
+    writer.writerow(csv_row([student_id, assignment, entry["score"], entry["max_score"],
+                             entry["status"], " ".join(entry.get("not_attempted", []))]))
 
 
 def _parse_line(line):

@@ -19,16 +19,21 @@ A cell is left blank, which both LMSs import as "no change", for a roster entry 
 graded submission (none handed in, or not graded because of a fault: a blank is never a
 zero). Those entries and the submissions whose student is not in the roster are listed,
 never dropped silently.
+
+A cell that a spreadsheet would read as a formula is written with a ' before it
+(outputs.csv_cell); where that is an identifier the LMS matches on, the LMS may not find
+that student, so those entries are listed too.
 """
 import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.batch.outputs import RESULTS, iter_results
+from autograder.batch.outputs import RESULTS, csv_cell, csv_row, iter_results
 from autograder.grading.results import number
 
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+CANVAS_MATCHES_ON = ["ID", "SIS User ID", "SIS Login ID"]
 # Canvas's export puts this, indented, in the Student column of the second row
 CANVAS_POINTS_ROW = "    Points Possible"
 FORMATS = ("canvas", "moodle")
@@ -45,6 +50,7 @@ class Export:
     rows: int = 0
     no_grade: list = field(default_factory=list)       # in the roster, left blank: (id, why)
     not_in_roster: list = field(default_factory=list)  # graded or not, nowhere to go
+    quoted: list = field(default_factory=list)   # in the roster, an LMS id written with a '
 
 
 def _read_roster(path, id_column, needed):
@@ -88,14 +94,15 @@ def export_lms(out_dir, roster, lms, output=None, id_column="student_id", column
     assignment, max_score, results = _results(out_dir)
     title = column or assignment
     export = Export(Path(output) if output else Path(out_dir) / f"lms-{lms}.csv")
+    matched_on = CANVAS_MATCHES_ON if lms == "canvas" else [lms_id]
     listed = set()
     with open(export.path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         if lms == "canvas":
-            writer.writerow(CANVAS_COLUMNS + [title])
-            writer.writerow([CANVAS_POINTS_ROW, "", "", "", "", number(max_score)])
+            writer.writerow(csv_row(CANVAS_COLUMNS + [title]))
+            writer.writerow(csv_row([CANVAS_POINTS_ROW, "", "", "", "", number(max_score)]))
         else:
-            writer.writerow([lms_id, title])
+            writer.writerow(csv_row([lms_id, title]))
         for row in rows:
             student_id = row[id_column].strip()
             listed.add(student_id)
@@ -109,7 +116,9 @@ def export_lms(out_dir, roster, lms, output=None, id_column="student_id", column
             else:
                 grade = number(result.score)
             identity = [row[c] for c in CANVAS_COLUMNS] if lms == "canvas" else [row[lms_id]]
-            writer.writerow(identity + [grade])
+            writer.writerow(csv_row(identity + [grade]))
+            if any(csv_cell(row[c]) != row[c] for c in matched_on):
+                export.quoted.append(student_id)
             export.rows += 1
     export.not_in_roster = sorted(set(results) - listed)
     return export
