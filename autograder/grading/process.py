@@ -79,7 +79,7 @@ def collect(plan, student_id, scratch, how_it_ended):
     if not result_file.is_file():
         return SubmissionResult.ungraded(plan, student_id, "error",
                                          f"the grading process died ({how_it_ended})")
-    return SubmissionResult.from_json(result_file.read_text())
+    return SubmissionResult.from_json(result_file.read_text(), student_id, plan.assignment)
 
 
 def run_in_child(student_id, folder, template_course, scratch, isolation):
@@ -157,7 +157,7 @@ def _grade_as_grading_user(student_id, staged, template_course, scratch, isolati
         return SubmissionResult.ungraded(
             template_course.plan, student_id, "error",
             f"the grading process died (exit code {os.waitstatus_to_exitcode(status)})")
-    return SubmissionResult.from_json(handed_back)
+    return SubmissionResult.from_json(handed_back, student_id, template_course.assignment)
 
 
 def _die_with(parent):

@@ -100,7 +100,17 @@ class SubmissionResult:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_json(cls, text):
+    def from_json(cls, text, student_id, assignment):
+        """The result a grading process handed back for `student_id`'s submission of
+        `assignment`: those two are the caller's, never the text's, and a file whose name
+        is not a plain file name (a path, "..") is dropped, as the files are written out
+        under that name."""
         data = json.loads(text)
         data["tests"] = [TestResult(**t) for t in data["tests"]]
-        return cls(**data)
+        for files in ("feedback", "autograded"):
+            data[files] = {name: text for name, text in data[files].items() if _plain_name(name)}
+        return cls(**{**data, "student_id": student_id, "assignment": assignment})
+
+
+def _plain_name(name):
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name

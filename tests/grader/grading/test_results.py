@@ -19,7 +19,19 @@ def a_result():
 
 def test_a_result_crosses_from_the_grading_process_whole():
     result = a_result()
-    assert SubmissionResult.from_json(result.to_json()) == result
+    assert SubmissionResult.from_json(result.to_json(), "zoë", ASSIGNMENT) == result
+
+
+def test_what_a_grading_process_hands_back_cannot_name_another_student_or_path():
+    """The grading process runs as another user than its parent, which writes the files out
+    under their names: the student and the assignment are the parent's, and a file name
+    that is a path is dropped."""
+    forged = a_result()
+    forged.student_id = "someone else"
+    forged.feedback = {**forged.feedback, "../../someone else/page.html": "x", "..": "x"}
+    forged.autograded = {**forged.autograded, "/etc/cron.d/job": "x"}
+    back = SubmissionResult.from_json(forged.to_json(), "zoë", ASSIGNMENT)
+    assert back == a_result()
 
 
 def test_results_json_keeps_everything_but_the_files_and_writes_scores_as_people_do():
