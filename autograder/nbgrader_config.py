@@ -11,7 +11,8 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from autograder.grading.feedback_exporter import FeedbackExporter
 from autograder.grading.sandbox import SandboxedKernelManager, clean_environment_command
 from autograder.preprocessors import (DropDuplicateGradeIds, ExecuteWithLimits, JudgeAnswers,
-                                      OverwriteEditedCells, ShowTestMessagesOnly)
+                                      OverwriteEditedCells, SanitizeStudentHTML,
+                                      ShowTestMessagesOnly)
 
 c = get_config()  # noqa: F821
 
@@ -66,11 +67,15 @@ c.HTMLExporter.extra_template_basedirs = [
     os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
 ]
 
-# Feedback shows each test's name, points and message, never the hidden tests' code.
-# Order matters: grades are read before the hidden code and tracebacks are removed.
+# Feedback shows each test's name, points and message, never the hidden tests' code, and
+# runs nothing of the student's (their HTML and SVG made inert, their JavaScript dropped).
+# Order matters: grades are read before the hidden code and tracebacks are removed; the
+# student's outputs are cleaned after every step that changes cells, so that what the
+# cleaning leaves is what the page shows.
 c.GenerateFeedback.preprocessors = [
     GetGrades,
     ClearHiddenTests,
     ShowTestMessagesOnly,
+    SanitizeStudentHTML,
     CSSHTMLHeaderPreprocessor,
 ]

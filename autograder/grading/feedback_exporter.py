@@ -1,11 +1,17 @@
 """The HTML exporter of the course's feedback: nbgrader's feedback page with each test
-named, messages that wrap, and maths as MathML.
+named, messages that wrap, maths as MathML, and nothing of the student's that can run.
 
 Feedback is one self-contained file that must work offline, so maths cannot be left to
 MathJax (a download). TeX is turned into MathML when the page is written
 (latex2mathml), and browsers draw MathML natively.
+
+The page shows what the student wrote and never runs it: it forbids scripts (its
+Content-Security-Policy, autograder/pages.py), the outputs are cleaned before it is
+written (the SanitizeStudentHTML preprocessor), and Markdown is cleaned by the same rules
+once rendered, here.
 """
 import os
+from functools import cached_property
 
 import nbgrader
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader, pass_context
@@ -13,6 +19,9 @@ from latex2mathml.converter import convert
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from traitlets import Unicode
+
+from autograder.pages import policy_meta
+from autograder.preprocessors.sanitize_student_html import SanitizeStudentHTML
 
 # the folder holding nbgrader's "feedback" template, which the course's extends by name
 NBGRADER_TEMPLATES = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions",
@@ -49,6 +58,11 @@ class FeedbackExporter(HTMLExporter):
         "", help="folder for the compiled templates, shared by grading processes"
     ).tag(config=True)
 
+    def _init_resources(self, resources):
+        resources = super()._init_resources(resources)
+        resources["policy_meta"] = policy_meta()   # the course's template puts it first in <head>
+        return resources
+
     def _create_environment(self):
         environment = super()._create_environment()
         environment.loader.loaders.append(FileSystemLoader(NBGRADER_TEMPLATES))
@@ -58,7 +72,9 @@ class FeedbackExporter(HTMLExporter):
 
     @pass_context
     def markdown2html(self, context, source):
-        """nbconvert's markdown2html (HTMLExporter's), with the MathML renderer."""
+        """nbconvert's markdown2html (HTMLExporter's), with the MathML renderer, and the
+        HTML it makes cleaned as the outputs are (raw HTML in Markdown is passed through
+        by the renderer: a student's cell can hold a <script>)."""
         cell = context.get("cell", {})
         renderer = MathMLRenderer(
             escape=False,
@@ -69,4 +85,9 @@ class FeedbackExporter(HTMLExporter):
             exclude_anchor_links=self.exclude_anchor_links,
             **self.lexer_options,
         )
-        return MarkdownWithMath(renderer=renderer).render(source)
+        return self.sanitizer.sanitize_html_tags(MarkdownWithMath(renderer=renderer).render(source))
+
+    @cached_property
+    def sanitizer(self):
+        """The outputs' cleaner, with the same settings (c.SanitizeStudentHTML)."""
+        return SanitizeStudentHTML(parent=self)

@@ -1,4 +1,7 @@
-"""The class report: one self-contained HTML page (the figure embedded, no scripts)."""
+"""The class report: one self-contained HTML page (the figures embedded, no scripts).
+
+Everything of the students' in it (ids, messages, code) is escaped, and its
+Content-Security-Policy (autograder/pages.py) forbids scripts as well."""
 import base64
 import html
 import io
@@ -11,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from autograder.grading.results import number  # noqa: E402
+from autograder.pages import policy_meta  # noqa: E402
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; color: #222; }
@@ -251,6 +255,6 @@ def build_report(results, plan, seconds, jobs, similarity=None):
         parts.append('<p class="muted">Every submission was graded.</p>')
 
     title = e(f"Class report: {plan.assignment}")
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html>\n<html lang="en"><head>{policy_meta()}<meta charset="utf-8">'
             f"<title>{title}</title><style>{STYLE}</style></head>"
             f"<body>{''.join(parts)}</body></html>\n")
