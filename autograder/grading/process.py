@@ -126,7 +126,7 @@ def _grade(student_id, folder, template_course, scratch, isolation):
 def _grade_as_grading_user(student_id, staged, template_course, scratch, isolation, kernel, prefix):
     """Fork the grading as the grading user; start its kernel when it asks; its result."""
     course = scratch / "course"
-    course.mkdir()
+    course.mkdir(mode=0o700)
     os.chown(course, *isolation.grader)
     reach = scratch / "reach"   # where root's mounts for the grading user are held
     reach.mkdir()

@@ -127,10 +127,12 @@ class Isolation:
 
 def open_to_grading_user(folder, isolation):
     """Let the grading user (and no other) pass through a folder of root's that holds
-    scratch courses: temporary folders are made for their owner only."""
+    scratch courses: temporary folders are made for their owner only. Without the
+    sandbox, which otherwise makes the way to the kernel's folders passable for it, the
+    kernel's user must pass too."""
     if isolation.grader is not None:
         os.chown(folder, 0, isolation.grader[1])
-        os.chmod(folder, 0o750)
+        os.chmod(folder, 0o750 if isolation.sandbox == "bwrap" else 0o751)
 
 
 @dataclass(frozen=True)
