@@ -39,6 +39,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer, List, Unicode
 
 from autograder.course import REPO_ROOT, withheld_message
+from autograder.grading import privileges
 
 ENTER_LIMITS = Path(__file__).resolve().parent / "enter_limits.py"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -286,9 +287,7 @@ def limits_command(limits, cgroups, threads):
 
 def _python_folders():
     """What the kernel needs to read to start Python: the venv and the base install."""
-    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-               str(Path(sys.executable).resolve().parent.parent)}
-    return sorted(folders)
+    return privileges.python_folders()
 
 
 def _passable_parents(folder):

@@ -104,12 +104,15 @@ class ExecuteWithLimits(Execute):
             return f"Python was stopped for using more than {limit / 1024 ** 3:g} GiB of memory"
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         code = process.poll() if process is not None else None
-        if code is not None and code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = f"signal {-code}"
-            return f"Python crashed ({name}: a crash in compiled code, or ctypes reading memory it may not)"
+        # killed by a signal: Popen says -N; bubblewrap, around the kernel, exits with 128 + N
+        signum = -code if code is not None and code < 0 else \
+            code - 128 if code is not None and code > 128 else None
+        if signum == signal.SIGKILL:
+            return ("Python was killed (SIGKILL: the system stops a process that way, most "
+                    "often for using too much memory)")
+        if signum in set(signal.Signals):
+            return (f"Python crashed ({signal.Signals(signum).name}: a crash in compiled code, "
+                    "or ctypes reading memory it may not)")
         if code is not None:
             return (f"your code ended Python (exit code {code}: os._exit ends it at once, and "
                     "so does a crash in compiled code)")

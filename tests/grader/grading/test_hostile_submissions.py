@@ -252,7 +252,7 @@ def test_a_broken_submission_gets_a_status_and_a_reason(batch, name, status, say
 
 @pytest.mark.parametrize("name, says", [
     ("os._exit", "your code ended Python (exit code 3"),
-    ("segfault", "Python"),
+    ("segfault", "Python crashed (SIGSEGV"),
     ("memory grab", "Python was stopped for using more than 1.5 GiB of memory"),
 ])
 def test_a_kernel_the_students_code_ends_is_graded(batch, name, says):
