@@ -79,6 +79,9 @@ def _kernel_config(kernel):
     config.KernelManager.ip = str(kernel.folders.ipc / "kernel")
     config.KernelManager.connection_file = str(kernel.folders.ipc / "kernel.json")
     config.ExecuteWithLimits.kernel_manager = sandbox.SandboxedKernelManager
+    # the notebook has run and every output is in: stop the kernel at once rather than
+    # ask it to shut down and wait (0.1 s a submission)
+    config.ExecuteWithLimits.shutdown_kernel = "immediate"
     if "memory" in kernel.cgroups.folders:
         config.ExecuteWithLimits.memory_cgroup = str(kernel.cgroups.folders["memory"])
     return config
@@ -115,13 +118,13 @@ def kernel_start_problem(template_course, isolation, scratch):
 def _grading_user_problem(template_course, isolation, scratch):
     """Why the grading user cannot read what grading reads (Python, the course, the
     template course), or None: a Python started as that user, the way a grading process
-    becomes it (privileges.become), imports the grader and reads the template's gradebook."""
+    becomes it (privileges.become), imports from each and reads the template's gradebook."""
     home, reach = scratch / "grader-home", scratch / "grader-reach"
     home.mkdir()
     reach.mkdir()
     os.chown(home, *isolation.grader)
     reads = (f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); "
-             f"import autograder.grading.worker, nbgrader.apps, encodings.idna; "
+             f"import encodings.idna, nbformat, autograder.course; "   # the stdlib, packages, course
              f"open({str(template_course.root / 'gradebook.db')!r}, 'rb').read(1)")
     output, writer = os.pipe()
     pid = os.fork()
