@@ -11,8 +11,8 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from autograder.grading.feedback_exporter import FeedbackExporter
 from autograder.grading.sandbox import SandboxedKernelManager, clean_environment_command
 from autograder.preprocessors import (DropDuplicateGradeIds, ExecuteWithLimits, JudgeAnswers,
-                                      OverwriteEditedCells, SanitizeStudentHTML,
-                                      ShowTestMessagesOnly)
+                                      OverwriteEditedCells, SanitizeForFormgrader,
+                                      SanitizeStudentHTML, ShowTestMessagesOnly)
 
 c = get_config()  # noqa: F821
 
@@ -79,3 +79,13 @@ c.GenerateFeedback.preprocessors = [
     SanitizeStudentHTML,
     CSSHTMLHeaderPreprocessor,
 ]
+
+# The formgrader shows each autograded notebook inside the instructor's Jupyter session
+# through a plain HTMLExporter (its page has scripts of its own: no policy can forbid
+# scripts there): the student's HTML, SVG and JavaScript outputs and their Markdown's HTML
+# are cleaned out of it. The feedback exporter, an HTMLExporter too, cleans in its own
+# steps above and keeps its MathML, so it takes neither setting.
+c.HTMLExporter.preprocessors = [SanitizeForFormgrader]
+c.HTMLExporter.sanitize_html = True
+c.FeedbackExporter.preprocessors = []
+c.FeedbackExporter.sanitize_html = False

@@ -133,3 +133,15 @@ class SanitizeStudentHTML(SanitizeHTML):
                                 if key in output.get("data", {})})
                 output["metadata"] = from_dict(cleaned)
         return outputs
+
+
+class SanitizeForFormgrader(SanitizeStudentHTML):
+    """SanitizeStudentHTML for nbgrader's formgrader, which shows each submission inside the
+    instructor's Jupyter session on a page with scripts of its own, so that no policy can
+    forbid scripts there, and renders Markdown cells as they are: their HTML is cleaned in
+    the source here (a `<` in their code may then show as `&lt;` to the grader)."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "markdown":
+            return SanitizeHTML.preprocess_cell(self, cell, resources, cell_index)
+        return super().preprocess_cell(cell, resources, cell_index)
