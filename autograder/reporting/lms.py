@@ -65,6 +65,10 @@ def _read_roster(path, id_column, needed):
     if missing:
         raise RosterError(f"the roster {path} has no column {', '.join(repr(c) for c in missing)} "
                           f"(its columns: {', '.join(columns) or 'none'})")
+    # an LMS's own gradebook export has rows that are no student's, with no student id:
+    # Canvas's indented "    Points Possible" (and "    Manual Posting") under its header
+    rows = [row for row in rows
+            if row[id_column].strip() or not (row[columns[0]] or "")[:1].isspace()]
     counts = Counter(row[id_column].strip() for row in rows)
     repeated = sorted(i for i, n in counts.items() if n > 1 and i)
     if repeated:

@@ -99,3 +99,19 @@ def test_a_roster_that_cannot_be_used_is_said_in_one_line(tmp_path):
     done = export(tmp_path / "nowhere", good, "--format", "canvas", check=False)
     assert done.returncode == 2 and "holds no results.json" in done.stderr
     assert not (tmp_path / "nowhere" / "lms-canvas.csv").exists()
+
+
+def test_canvas_own_gradebook_export_is_a_roster_as_it_is(tmp_path):
+    """Canvas's export, with its rows of points and posting under the header and the other
+    assignments' columns, and the course's id added: its own rows are not students, and
+    the file gets one Points Possible row."""
+    out = graded_out(tmp_path)
+    exported = [CANVAS_ROSTER[0][:5] + ["Quiz 1 (4100)", "Current Score", "student_id"],
+                ["    Manual Posting", "", "", "", "", "", "", ""],
+                ["    Points Possible", "", "", "", "", "5", "(read only)", ""]]
+    exported += [row[:5] + ["4", "80", row[5]] for row in CANVAS_ROSTER[1:]]
+    done = export(out, write_csv(tmp_path / "canvas-export.csv", exported), "--format", "canvas")
+    rows = read_csv(out / "lms-canvas.csv")
+    assert [row[0] for row in rows] == ["Student", "    Points Possible", "Lovelace, Ada",
+                                        "Babbage, Charles", "Hopper, Grace", "Turing, Alan"]
+    assert "4 students written" in done.stdout and "  : no submission" not in done.stdout
