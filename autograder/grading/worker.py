@@ -6,6 +6,7 @@ files go into nbgrader's `submitted/` layout under a fixed id, so that any folde
 (spaces, unicode, dots) works and nothing of one student can meet another's.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -221,9 +222,20 @@ def _execute(scratch, assignment, kernel, result):
                               "crashed Python), so the tests after that did not run")
         return True
     print(log, file=sys.stderr)   # into the grading's log, whole
-    last = log.strip().splitlines()[-1] if log.strip() else "autograding failed"
-    result.message = "nbgrader could not grade this submission: " + last
+    result.message = "nbgrader could not grade this submission: " + (_cause(log) or "autograding failed")
     return False
+
+
+# the last line of a traceback: "SomeError: what happened", as nbgrader's log indents it
+EXCEPTION_LINE = re.compile(r"^\s*([\w.]+(Error|Exception|Exit|Interrupt)):\s")
+
+
+def _cause(log):
+    """What went wrong, from nbgrader's log: the last exception that is not nbgrader's own
+    "Please see the above traceback", else its last line."""
+    lines = [line.strip() for line in log.strip().splitlines() if line.strip()]
+    causes = [line for line in lines if EXCEPTION_LINE.match(line) and "NbGraderException" not in line]
+    return causes[-1] if causes else (lines[-1] if lines else "")
 
 
 def _write_feedback(scratch, template_course):
@@ -235,10 +247,10 @@ def _write_feedback(scratch, template_course):
                                                             force=True)
     if feedback["success"]:
         return ""
-    log = (feedback.get("error") or feedback.get("log") or "").strip()
-    print(feedback.get("log") or "", log, sep="\n", file=sys.stderr)   # into the grading's log
+    log = (feedback.get("log") or "") + "\n" + (feedback.get("error") or "")
+    print(log, file=sys.stderr)   # into the grading's log, whole
     return ("the grader could not write the feedback page, a fault of the grading setup and "
-            "not of the submission: " + (log.splitlines()[-1] if log else "no reason given"))
+            "not of the submission: " + (_cause(log) or "no reason given"))
 
 
 def _scores(scratch, template_course):

@@ -246,6 +246,8 @@ def test_a_feedback_page_the_grader_cannot_write_is_the_graders_fault(course, tm
     assert alice["status"] == "error", alice
     assert alice["message"].startswith("the grader could not write the feedback page, a fault "
                                        "of the grading setup and not of the submission"), alice
+    # the real cause, not nbgrader's "see the above traceback"
+    assert "TemplateSyntaxError" in alice["message"] and "above" not in alice["message"], alice
     assert not (tmp_path / "out" / "feedback" / "alice").exists()
 
 
