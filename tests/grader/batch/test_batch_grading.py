@@ -11,6 +11,7 @@ from html import escape as html_escape
 import psutil
 import pytest
 
+from autograder.grading.sandbox import bwrap_path
 from tests.support.browser import chromium, serve
 from tests.support.commands import ENV, PYTHON, run
 from tests.support.pages import is_external, loaded_urls
@@ -296,3 +297,24 @@ def test_instructor_errors_are_one_line_with_a_nonzero_exit(args, message, tmp_p
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and message in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("sandbox", ["bwrap", "none"])
+def test_an_endless_loop_costs_its_cell_under_every_sandbox(course, tmp_path, sandbox):
+    """Past the cell time limit the kernel is interrupted (inside the sandbox too) and the
+    next cells run: the loop's cell loses its function's tests, the rest are graded, and
+    the feedback page shows which cell ran out of time."""
+    if sandbox == "bwrap" and bwrap_path() is None:
+        pytest.skip("bubblewrap is not installed")
+    config = course / "autograder" / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\nc.ExecutePreprocessor.timeout = 5\n")
+    answers = solution_answers(ASSIGNMENT)
+    answers["fc_param_count"] = "while True:\n    pass\n\n" + answers["fc_param_count"]
+    make_submission(ASSIGNMENT, tmp_path / "class" / "looper", answers)
+    run([PYTHON, "-m", "autograder", "grade", ASSIGNMENT, str(tmp_path / "class"), "--out",
+         str(tmp_path / "out"), "--jobs", "1", "--similarity", "off", "--sandbox", sandbox], cwd=course)
+    looper = json.loads((tmp_path / "out" / "results.json").read_text())["students"]["looper"]
+    assert looper["status"] == "graded", looper
+    assert looper["score"] == sum(points_by_test(ASSIGNMENT).values()) - points_of(ASSIGNMENT, "fc_param_count")
+    page = (tmp_path / "out" / "feedback" / "looper" / f"{ASSIGNMENT}.html").read_text()
+    assert "CellTimeoutError" in page and "No reply from kernel before timeout" in page
