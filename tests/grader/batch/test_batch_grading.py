@@ -315,6 +315,6 @@ def test_an_endless_loop_costs_its_cell_under_every_sandbox(course, tmp_path, sa
          str(tmp_path / "out"), "--jobs", "1", "--similarity", "off", "--sandbox", sandbox], cwd=course)
     looper = json.loads((tmp_path / "out" / "results.json").read_text())["students"]["looper"]
     assert looper["status"] == "graded", looper
-    assert looper["score"] == sum(points_by_test(ASSIGNMENT).values()) - points_of(ASSIGNMENT, "fc_param_count")
+    assert looper["score"] == total_points(ASSIGNMENT) - points_of(ASSIGNMENT, "fc_param_count")
     page = (tmp_path / "out" / "feedback" / "looper" / f"{ASSIGNMENT}.html").read_text()
     assert "CellTimeoutError" in page and "No reply from kernel before timeout" in page
