@@ -40,6 +40,7 @@ from traitlets import Integer, List, Unicode
 
 from autograder.course import REPO_ROOT, withheld_message
 from autograder.grading import privileges
+from autograder.grading.submissions import copy_student_files
 
 ENTER_LIMITS = Path(__file__).resolve().parent / "enter_limits.py"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -165,11 +166,7 @@ def kernel_prefix(isolation, cgroups, folders, protected=(), withheld=()):
     if isolation.sandbox == "bwrap":
         return prefix + bwrap_command([folders.work, folders.ipc], isolation.hidden, protected,
                                       withheld, isolation.user)
-    if isolation.user is not None:
-        uid, gid = isolation.user
-        return prefix + [shutil.which("setpriv"), f"--reuid={uid}", f"--regid={gid}",
-                         *DROP_PRIVILEGES, "--"]
-    return prefix
+    return prefix + (_as_user(isolation.user) if isolation.user is not None else [])
 
 
 def withheld_packages(names, stubs_folder):
@@ -199,6 +196,16 @@ def _own_cgroup(controller):
                 if (folder / "cgroup.procs").exists():
                     return folder
     return None
+
+
+def memory_limit_hit(memory_folder):
+    """Whether the memory cgroup at `memory_folder` killed a process for using more memory
+    than allowed (read by the grading, which has the folder's path, not the Cgroups)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in (Path(memory_folder) / "memory.oom_control").read_text().splitlines():
+            if line.startswith("oom_kill ") and int(line.split()[1]) > 0:
+                return True
+    return False
 
 
 class Cgroups:
@@ -235,10 +242,7 @@ class Cgroups:
 
     def memory_limit_hit(self):
         """Whether the kernel was killed for using more memory than allowed."""
-        for line in self._read("memory", "memory.oom_control").splitlines():
-            if line.startswith("oom_kill ") and int(line.split()[1]) > 0:
-                return True
-        return False
+        return "memory" in self.folders and memory_limit_hit(self.folders["memory"])
 
     def peak_memory_bytes(self):
         value = self._read("memory", "memory.max_usage_in_bytes").strip()
@@ -327,26 +331,21 @@ def bwrap_command(writable, hidden, protected=(), withheld=(), user=None):
     if user is None:
         return command + ["--cap-drop", "ALL", "--"]
     # setpriv needs root's capabilities to switch user; switching drops them all
+    return command + ["--", *_as_user(user)]
+
+
+def _as_user(user):
+    """The command prefix that runs what follows as `user` (uid, gid), with no group,
+    capability or way back."""
     uid, gid = user
-    return command + ["--", shutil.which("setpriv"), f"--reuid={uid}", f"--regid={gid}",
-                      *DROP_PRIVILEGES, "--"]
+    return [shutil.which("setpriv"), f"--reuid={uid}", f"--regid={gid}", *DROP_PRIVILEGES, "--"]
 
 
 def fill_kernel_folder(build_folder, kernel_folder):
     """Copy what the kernel needs from nbgrader's folder for the notebook (the course's
-    helper files, the student's other files) into the kernel's own folder: never the
-    notebooks, never a link."""
-    build_folder, kernel_folder = Path(build_folder), Path(kernel_folder)
-    for directory, subfolders, names in os.walk(build_folder):
-        here = Path(directory)
-        subfolders[:] = [d for d in subfolders if not (here / d).is_symlink()]
-        (kernel_folder / here.relative_to(build_folder)).mkdir(exist_ok=True)
-        for name in names:
-            source = here / name
-            if name.endswith(".ipynb") or source.is_symlink() or not source.is_file():
-                continue
-            shutil.copyfile(source, kernel_folder / source.relative_to(build_folder),
-                            follow_symlinks=False)
+    helper files, the student's other files) into the kernel's own folder: as a
+    submission is copied (no link), and never the notebooks."""
+    copy_student_files(build_folder, kernel_folder, leave_out=".ipynb")
 
 
 class SandboxedKernelManager(AsyncKernelManager):

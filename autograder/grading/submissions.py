@@ -61,11 +61,14 @@ def read_student_file(folder, relative):
         return file.read() if _plain_file(os.fstat(file.fileno())) else b""
 
 
-def copy_student_files(folder, dest):
-    """Copy a submission folder's files (see `student_files`) into `dest`."""
+def copy_student_files(folder, dest, leave_out=None):
+    """Copy a submission folder's files (see `student_files`) into `dest`, but for those
+    whose name ends with `leave_out`."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     for relative in student_files(folder):
+        if leave_out and relative.name.endswith(leave_out):
+            continue
         (dest / relative).parent.mkdir(parents=True, exist_ok=True)
         (dest / relative).write_bytes(read_student_file(folder, relative))
 

@@ -10,6 +10,7 @@ from traitlets import Integer, Type, Unicode
 
 from autograder import judge
 from autograder.course import WITHHELD_LIBRARIES, withheld_message
+from autograder.grading.sandbox import memory_limit_hit
 from autograder.kernel.checks import ANSWER_TYPE
 
 # Run in the kernel before any student code: an import of a withheld library fails. The
@@ -92,15 +93,8 @@ class ExecuteWithLimits(Execute):
 
     def _how_python_ended(self):
         """What ended the kernel, as the student should read it."""
-        folder = Path(self.memory_cgroup) if self.memory_cgroup else None
-        try:
-            stopped = folder is not None and any(
-                line.split()[0] == "oom_kill" and int(line.split()[1]) > 0
-                for line in (folder / "memory.oom_control").read_text().splitlines())
-            limit = int((folder / "memory.limit_in_bytes").read_text()) if stopped else 0
-        except (OSError, ValueError, IndexError):
-            stopped = False
-        if stopped:
+        if self.memory_cgroup and memory_limit_hit(self.memory_cgroup):
+            limit = int((Path(self.memory_cgroup) / "memory.limit_in_bytes").read_text())
             return f"Python was stopped for using more than {limit / 1024 ** 3:g} GiB of memory"
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         code = process.poll() if process is not None else None
